@@ -1,0 +1,76 @@
+"""Input checks shared by the package: clear errors instead of numpy's."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_1d(name: str, values, *, allow_empty: bool = False) -> np.ndarray:
+    """Return `values` as a finite 1-D float64 array, or raise naming `name`."""
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be a 1-D array of numbers, got {type(values).__name__}")
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a 1-D array of numbers; it holds non-numeric values") from None
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D (one number per sample), got shape {arr.shape}; "
+            f"use {name}.ravel() if it holds one column"
+        )
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty; it needs at least one sample")
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.count_nonzero(~np.isfinite(arr)))
+        raise ValueError(f"{name} holds {bad} NaN or inf value(s); every value must be finite")
+    return arr
+
+
+def as_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Check a pair of data arrays: both 1-D, finite and of the same length."""
+    x = as_1d("x", x)
+    y = as_1d("y", y)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
+    return x, y
+
+
+def integer(name: str, value, *, minimum: int) -> int:
+    """Return `value` as an int >= minimum, or raise naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return int(value)
+
+
+def positive(name: str, value, *, allow_zero: bool = False) -> float:
+    """Return `value` as a finite float > 0 (or >= 0), or raise naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    value = float(value)
+    ok = value >= 0 if allow_zero else value > 0
+    if not (np.isfinite(value) and ok):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite number {bound}, got {value}")
+    return value
+
+
+def choice(name: str, value, allowed) -> str:
+    """Return `value` if it is one of `allowed`, or raise listing them."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+    if value not in allowed:
+        raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(map(repr, allowed))}")
+    return value
+
+
+def seed(value):
+    """Accept an int seed or a numpy Generator, and return a Generator."""
+    if isinstance(value, np.random.Generator):
+        return value
+    return np.random.default_rng(integer("seed", value, minimum=0))

@@ -1,0 +1,73 @@
+"""Activation functions and their derivatives (chapter 4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+def sigmoid(z):
+    """sigma(z) = 1 / (1 + e^-z), finite and warning-free for every finite z."""
+    z = np.asarray(z, dtype=np.float64)
+    # e^-|z| never overflows; the two branches are the same function rearranged.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_prime(z):
+    """sigma'(z) = sigma(z) (1 - sigma(z)), equation {eq}`eq-sigmoid-prime`."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z):
+    """tanh(z) = (e^z - e^-z) / (e^z + e^-z)."""
+    return np.tanh(np.asarray(z, dtype=np.float64))
+
+
+def tanh_prime(z):
+    """tanh'(z) = 1 - tanh(z)^2, equation {eq}`eq-tanh-prime`."""
+    t = tanh(z)
+    return 1.0 - t * t
+
+
+def relu(z):
+    """relu(z) = max(z, 0)."""
+    return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
+
+
+def relu_prime(z):
+    """relu'(z) = 1 for z > 0 and 0 otherwise (0 at the kink by convention), {eq}`eq-relu-prime`."""
+    return (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation: its function, its derivative, and the derivative from h = act(z)."""
+
+    name: str
+    fn: Callable
+    prime: Callable
+    # The network already holds h = act(z); reusing it saves a second exp per step.
+    prime_from_output: Callable
+
+    def __call__(self, z):
+        return self.fn(z)
+
+
+ACTIVATIONS = {
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime, lambda z, h: h * (1.0 - h)),
+    "tanh": Activation("tanh", tanh, tanh_prime, lambda z, h: 1.0 - h * h),
+    "relu": Activation("relu", relu, relu_prime, lambda z, h: (z > 0).astype(np.float64)),
+}
+
+
+def get_activation(name) -> Activation:
+    """Look an activation up by name ('sigmoid', 'tanh' or 'relu')."""
+    if isinstance(name, Activation):
+        return name
+    from ._validate import choice
+
+    return ACTIVATIONS[choice("activation", name, tuple(ACTIVATIONS))]

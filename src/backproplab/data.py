@@ -1,0 +1,63 @@
+"""The noisy bump: the one data set the course learns from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate
+from .activations import sigmoid
+
+#: Standard deviation of the noise in the seed problem (the homework's 0.5 * N(0, 0.1)).
+NOISE = 0.05
+#: The best mean squared error any model can reach on noisy data: the noise variance.
+NOISE_FLOOR = NOISE**2
+
+
+def bump(x):
+    """The noise-free target sigma(10 x^2) - 1/2: zero at x = 0, rising towards 1/2 at |x| = 1."""
+    return sigmoid(10.0 * np.asarray(x, dtype=np.float64) ** 2) - 0.5
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Samples x (1-D) with targets y; unpacks as ``x, y = data``."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+    def __post_init__(self):
+        x, y = _validate.as_xy(self.x, self.y)
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", y)
+
+    def __len__(self) -> int:
+        return self.x.size
+
+    def __iter__(self):
+        return iter((self.x, self.y))
+
+    def split(self, val: float = 0.25, seed=0) -> tuple[Dataset, Dataset]:
+        """Hold out a random fraction `val` of the samples: returns (train, validation)."""
+        val = _validate.positive("val", val)
+        if val >= 1:
+            raise ValueError(f"val must be a fraction between 0 and 1, got {val}")
+        n_val = int(round(val * len(self)))
+        if not 1 <= n_val < len(self):
+            raise ValueError(
+                f"val={val} of {len(self)} samples leaves an empty training or validation set"
+            )
+        order = _validate.seed(seed).permutation(len(self))
+        held, kept = order[:n_val], order[n_val:]
+        return Dataset(self.x[kept], self.y[kept]), Dataset(self.x[held], self.y[held])
+
+
+def bump_data(n: int = 100, noise: float = NOISE, seed=0) -> Dataset:
+    """n points with x ~ U(-1, 1) and y = bump(x) + noise * N(0, 1), from a seeded generator."""
+    n = _validate.integer("n", n, minimum=1)
+    noise = _validate.positive("noise", noise, allow_zero=True)
+    rng = _validate.seed(seed)
+    x = rng.uniform(-1.0, 1.0, n)
+    y = bump(x) + noise * rng.standard_normal(n)
+    return Dataset(x, y)

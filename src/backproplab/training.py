@@ -1,0 +1,186 @@
+"""Training: optimizers that apply gradients, and the loop that computes them (chapters 7-8)."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _validate
+
+OPTIMIZERS = ("gd", "momentum", "adam")
+
+
+class TrainingDiverged(UserWarning):
+    """The loss stopped being finite; the message says what to change."""
+
+
+class GD:
+    """Plain gradient descent, {eq}`eq-gd-step`: theta <- theta - lr * g."""
+
+    name = "gd"
+
+    def __init__(self, lr: float):
+        self.lr = lr
+
+    def step(self, params: dict, grads: dict) -> None:
+        for name, g in grads.items():
+            params[name] -= self.lr * g
+
+
+class Momentum(GD):
+    """Gradient descent with momentum, {eq}`eq-momentum`: v <- beta v + g; theta <- theta - lr v."""
+
+    name = "momentum"
+
+    def __init__(self, lr: float, beta: float = 0.9):
+        super().__init__(lr)
+        self.beta = beta
+        self.velocity: dict = {}
+
+    def step(self, params: dict, grads: dict) -> None:
+        for name, g in grads.items():
+            v = self.velocity.get(name)
+            v = g.copy() if v is None else self.beta * v + g
+            self.velocity[name] = v
+            params[name] -= self.lr * v
+
+
+class Adam(GD):
+    """Adam, {eq}`eq-adam`: a step scaled per parameter by running moments of the gradient."""
+
+    name = "adam"
+
+    def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        super().__init__(lr)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.t = 0
+        self.m: dict = {}
+        self.v: dict = {}
+
+    def step(self, params: dict, grads: dict) -> None:
+        self.t += 1
+        c1, c2 = 1.0 - self.beta1**self.t, 1.0 - self.beta2**self.t
+        for name, g in grads.items():
+            m = self.beta1 * self.m.get(name, 0.0) + (1.0 - self.beta1) * g
+            v = self.beta2 * self.v.get(name, 0.0) + (1.0 - self.beta2) * g * g
+            self.m[name], self.v[name] = m, v
+            params[name] -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
+
+
+def make_optimizer(name: str, lr: float) -> GD:
+    """A fresh optimizer by name: 'gd', 'momentum' or 'adam'."""
+    lr = _validate.positive("lr", lr)
+    kind = _validate.choice("optimizer", name, OPTIMIZERS)
+    return {"gd": GD, "momentum": Momentum, "adam": Adam}[kind](lr)
+
+
+@dataclass
+class History:
+    """What a training run recorded, one entry per epoch.
+
+    ``loss[e]`` is the training loss measured during epoch e (full batch: before that
+    epoch's step; mini-batches: the mean over its batches). ``val_loss[e]`` is measured
+    on the validation set after epoch e.
+    """
+
+    loss: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    diverged: bool = False
+    message: str = ""
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+    def epochs_to(self, target: float, which: str = "loss"):
+        """The first epoch (1-based) whose loss is at or below `target`, or None."""
+        values = np.asarray(getattr(self, which))
+        hits = np.flatnonzero(values <= target)
+        return int(hits[0]) + 1 if hits.size else None
+
+
+def train(
+    net,
+    x,
+    y,
+    lr: float = 0.1,
+    epochs: int = 1000,
+    optimizer="gd",
+    batch_size=None,
+    val=None,
+    callback=None,
+    seed=0,
+    history: History | None = None,
+) -> History:
+    """Train `net` in place and return its History.
+
+    optimizer: 'gd', 'momentum', 'adam', or an optimizer object to continue with (its
+    state carries over; `lr` replaces its learning rate). batch_size None means full batch.
+    val: an optional (x_val, y_val) pair. callback(epoch, net, history) runs after every
+    epoch; returning False stops training. history: a History to append to.
+    seed: int or numpy Generator, for the order of the mini-batches.
+    """
+    x, y = _validate.as_xy(x, y)
+    lr = _validate.positive("lr", lr)
+    epochs = _validate.integer("epochs", epochs, minimum=0)
+    if isinstance(optimizer, GD):
+        optimizer.lr = lr
+    else:
+        optimizer = make_optimizer(optimizer, lr)
+    if batch_size is not None:
+        batch_size = _validate.integer("batch_size", batch_size, minimum=1)
+    if val is not None:
+        if not isinstance(val, (tuple, list)) and not hasattr(val, "__iter__"):
+            raise TypeError("val must be an (x_val, y_val) pair or a Dataset")
+        xv, yv = val
+        xv, yv = _validate.as_xy(xv, yv)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {callback!r}")
+    rng = _validate.seed(seed)
+    hist = History() if history is None else history
+    n = x.size
+    full = batch_size is None or batch_size >= n
+    params = net.params
+
+    # Overflow is expected when a run diverges; we detect it ourselves and say so in words.
+    good = {name: p.copy() for name, p in params.items()}
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            start = {name: p.copy() for name, p in params.items()}
+            if full:
+                loss, grads = net._loss_and_grads(x, y)
+                optimizer.step(params, grads)
+            else:
+                order = rng.permutation(n)
+                loss = 0.0
+                for begin in range(0, n, batch_size):
+                    idx = order[begin : begin + batch_size]
+                    batch_loss, grads = net._loss_and_grads(x[idx], y[idx])
+                    loss += batch_loss * idx.size / n
+                    optimizer.step(params, grads)
+            if not (np.isfinite(loss) and all(np.isfinite(p).all() for p in params.values())):
+                _diverged(hist, params, good, loss, lr, optimizer.name)
+                break
+            good = start
+            hist.loss.append(float(loss))
+            if val is not None:
+                r = net._forward(xv)[2] - yv
+                hist.val_loss.append(float(np.dot(r, r) / r.size))
+            if callback is not None and callback(hist.epochs, net, hist) is False:
+                break
+    return hist
+
+
+def _diverged(hist: History, params: dict, good: dict, loss, lr: float, optimizer: str) -> None:
+    """Mark the run diverged, restore the last finite parameters and say what to do."""
+    for name in params:
+        params[name][...] = good[name]
+    what = "nan" if np.isnan(loss) else "inf" if np.isinf(loss) else "non-finite in a parameter"
+    hist.diverged = True
+    hist.message = (
+        f"loss became {what} at epoch {hist.epochs + 1} with lr={lr:g} ({optimizer}) "
+        "— training stopped; try a smaller learning rate"
+    )
+    warnings.warn(hist.message, TrainingDiverged, stacklevel=3)
