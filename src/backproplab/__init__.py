@@ -1,12 +1,13 @@
 """backproplab: the small network of "Backprop by Hand", its gradients, training and widgets.
 
-    import backproplab as bp
-    data = bp.bump_data(n=100, noise=0.05, seed=0)
-    net = bp.Network(hidden=10, activation="sigmoid", seed=0)
-    loss, grads = net.loss_and_grads(data.x, data.y)
-    hist = bp.train(net, data.x, data.y, lr=0.1, epochs=1000)
+import backproplab as bp
+data = bp.bump_data(n=100, noise=0.05, seed=0)
+net = bp.Network(hidden=10, activation="sigmoid", seed=0)
+loss, grads = net.loss_and_grads(data.x, data.y)
+hist = bp.train(net, data.x, data.y, lr=0.1, epochs=1000)
 """
 
+from . import plotting
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -21,14 +22,56 @@ from .activations import (
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .network import INITS, PARAM_NAMES, Network, init_params
-from .training import OPTIMIZERS, GD, Adam, History, Momentum, TrainingDiverged, make_optimizer, train
+from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
+from .training import (
+    GD,
+    OPTIMIZERS,
+    Adam,
+    History,
+    Momentum,
+    TrainingDiverged,
+    make_optimizer,
+    train,
+)
 
 __version__ = "1.0.0"
 
 __all__ = [
-    "ACTIVATIONS", "Activation", "get_activation", "relu", "relu_prime", "sigmoid",
-    "sigmoid_prime", "tanh", "tanh_prime", "NOISE", "NOISE_FLOOR", "Dataset", "bump",
-    "bump_data", "GradCheck", "grad_check", "numerical_grads", "relative_error", "INITS",
-    "PARAM_NAMES", "Network", "init_params", "OPTIMIZERS", "GD", "Adam", "History",
-    "Momentum", "TrainingDiverged", "make_optimizer", "train",
+    "ACTIVATIONS",
+    "Activation",
+    "get_activation",
+    "relu",
+    "relu_prime",
+    "sigmoid",
+    "sigmoid_prime",
+    "tanh",
+    "tanh_prime",
+    "NOISE",
+    "NOISE_FLOOR",
+    "Dataset",
+    "bump",
+    "bump_data",
+    "GradCheck",
+    "grad_check",
+    "numerical_grads",
+    "relative_error",
+    "INITS",
+    "PARAM_NAMES",
+    "Network",
+    "init_params",
+    "OPTIMIZERS",
+    "GD",
+    "Adam",
+    "History",
+    "Momentum",
+    "TrainingDiverged",
+    "make_optimizer",
+    "train",
+    "plotting",
+    "COLORS",
+    "plot_activation",
+    "plot_data",
+    "plot_fit",
+    "plot_loss",
+    "use_style",
 ]

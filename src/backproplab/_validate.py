@@ -14,7 +14,9 @@ def as_1d(name: str, values, *, allow_empty: bool = False) -> np.ndarray:
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a 1-D array of numbers; it holds non-numeric values") from None
+        raise TypeError(
+            f"{name} must be a 1-D array of numbers; it holds non-numeric values"
+        ) from None
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:

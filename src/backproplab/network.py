@@ -59,7 +59,9 @@ class Network:
     @params.setter
     def params(self, new: dict):
         if not isinstance(new, dict):
-            raise TypeError(f"params must be a dict with keys {PARAM_NAMES}, got {type(new).__name__}")
+            raise TypeError(
+                f"params must be a dict with keys {PARAM_NAMES}, got {type(new).__name__}"
+            )
         missing = set(PARAM_NAMES) - set(new)
         extra = set(new) - set(PARAM_NAMES)
         if missing or extra:
@@ -125,7 +127,9 @@ class Network:
         dL_df = (2.0 / r.size) * r  # (n,)            eq-batch-dL-df
         dL_dw2 = dL_df @ h  # (n,) @ (n, k) -> (k,)   eq-batch-grad-w2
         dL_db2 = np.array(dL_df.sum())  # ()            eq-batch-grad-b2
-        dL_dz = dL_df[:, None] * p["w2"] * self.activation.prime_from_output(z, h)  # (n, k) eq-batch-delta
+        dL_dz = (
+            dL_df[:, None] * p["w2"] * self.activation.prime_from_output(z, h)
+        )  # (n, k) eq-batch-delta
         dL_dw1 = x @ dL_dz  # (n,) @ (n, k) -> (k,)   eq-batch-grad-w1
         dL_db1 = dL_dz.sum(axis=0)  # (k,)              eq-batch-grad-b1
         return loss, {"w1": dL_dw1, "b1": dL_db1, "w2": dL_dw2, "b2": dL_db2}

@@ -1,0 +1,61 @@
+# The commands the README shows. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JB := $(BIN)/jupyter-book
+PYTEST := $(BIN)/python -m pytest
+
+.DEFAULT_GOAL := help
+.PHONY: help book test test-unit test-notebooks test-browser lint student lab clean bench
+
+help: ## List the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	@touch $(STAMP)
+
+book: $(STAMP) ## Build the website into _build/html (executes every notebook)
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees
+	$(JB) build . -W -n --keep-going
+	@echo "Open _build/html/index.html in a browser."
+
+student: $(STAMP) ## Write the student copies (solutions removed) to _build/student
+	rm -rf _build/student && mkdir -p _build/student
+	$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --output-dir _build/student \
+		--TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_cell_tags=solution \
+		chapters/*.ipynb
+
+lab: $(STAMP) ## Open the chapters in JupyterLab
+	$(BIN)/jupyter lab chapters
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-unit: $(STAMP) ## The package, checker and widget tests
+	$(PYTEST) tests/unit -n 2 -q
+
+test-notebooks: $(STAMP) student ## Run every chapter, instructor and student versions, with nbval
+	$(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadscope -q -p no:randomly chapters _build/student
+
+test-browser: $(STAMP) ## Check the built site in Chromium and drive the widgets in JupyterLab
+	$(PYTEST) tests/browser -q
+
+test: lint test-unit test-notebooks book test-browser ## Run every test (lint, unit, notebooks, book build, browser)
+	@echo "All tests passed."
+
+bench: $(STAMP) ## Speed comparisons, printed as ratios
+	$(BIN)/python benchmarks/epoch.py
+	$(BIN)/python benchmarks/scaling.py
+	$(BIN)/python benchmarks/time_to_fit.py
+	$(BIN)/python benchmarks/trainer_frame.py
+
+clean: ## Remove build outputs (keeps .venv)
+	rm -rf _build .pytest_cache .hypothesis test-artifacts
