@@ -25,6 +25,7 @@ from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
 from .loop import loop_epoch, loop_loss_and_grads
 from .network import INITS, PARAM_NAMES, Network, init_params
 from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
+from .stepper import BackpropStepper
 from .training import (
     GD,
     OPTIMIZERS,
@@ -57,6 +58,7 @@ __all__ = [
     "BackwardStep",
     "ForwardStep",
     "backprop_steps",
+    "BackpropStepper",
     "GradCheck",
     "grad_check",
     "numerical_grads",

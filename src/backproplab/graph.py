@@ -167,8 +167,14 @@ class BackpropSteps:
         ]
         return head + "\n".join(fwd) + "\n\n" + "\n".join(bwd) + "\n"
 
-    def to_html(self, digits: int = 4, upto: int | None = None) -> str:
-        """Both tables as HTML. ``upto`` shows only the first ``upto`` steps (the stepper)."""
+    def to_html(
+        self, digits: int = 4, upto: int | None = None, highlight: int | None = None
+    ) -> str:
+        """Both tables as HTML.
+
+        ``upto`` shows only the first ``upto`` steps, forward then backward (the stepper);
+        ``highlight`` marks the step with that index (0-based, forward then backward).
+        """
         total = len(self)
         upto = total if upto is None else max(0, min(int(upto), total))
         nf = len(self.forward)
@@ -176,8 +182,11 @@ class BackpropSteps:
         bwd_rows = self.backward_rows(digits)[: max(0, upto - nf)]
         cell = 'style="padding:2px 8px;text-align:{};border-bottom:1px solid #ddd"'
         left, right = cell.format("left"), cell.format("right")
+        counter = iter(range(total))
 
         def row(values, numeric_from):
+            mark = next(counter) == highlight
+            style = ' style="background:#fff3c4;font-weight:bold"' if mark else ""
             tds = []
             for i, v in enumerate(values):
                 if i == 2:  # the formula, typeset by MathJax in JupyterLab and on the site
@@ -185,7 +194,7 @@ class BackpropSteps:
                 else:
                     v = html.escape(v)
                 tds.append(f"<td {right if i >= numeric_from else left}>{v}</td>")
-            return "<tr>" + "".join(tds) + "</tr>"
+            return f"<tr{style}>" + "".join(tds) + "</tr>"
 
         def table(caption, headers, rows, numeric_from):
             ths = "".join(f"<th {left}>{html.escape(h)}</th>" for h in headers)
