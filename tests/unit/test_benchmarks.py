@@ -1,0 +1,30 @@
+"""The benchmark scripts still run (quick mode); their numbers are read by people, not asserted."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        ("epoch.py", ["bp.train", "loop / bp.train", "bp.train / minimal"]),
+        ("scaling.py", ["ns/(n·k)", "log-log slope"]),
+        ("time_to_fit.py", ["adam", "momentum", "epochs"]),
+    ],
+)
+def test_benchmark_script_runs_and_reports_ratios(script, expected):
+    out = subprocess.run(
+        [sys.executable, str(BENCH / script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=BENCH,
+    )
+    assert out.returncode == 0, out.stderr
+    for words in expected:
+        assert words in out.stdout
