@@ -43,7 +43,7 @@ test-unit: $(STAMP) ## The package, checker and widget tests
 	$(PYTEST) tests/unit -n 2 -q
 
 test-notebooks: $(STAMP) student ## Run every chapter, instructor and student versions, with nbval
-	$(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadscope -q -p no:randomly chapters _build/student
+	$(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadscope -q chapters _build/student
 
 test-browser: $(STAMP) ## Check the built site in Chromium and drive the widgets in JupyterLab
 	$(PYTEST) tests/browser -q
