@@ -178,8 +178,20 @@ class BackpropSteps:
         total = len(self)
         upto = total if upto is None else max(0, min(int(upto), total))
         nf = len(self.forward)
-        fwd_rows = self.forward_rows(digits)[: min(upto, nf)]
-        bwd_rows = self.backward_rows(digits)[: max(0, upto - nf)]
+        # vectors are shown as columns, one entry per line, so the table stays narrow
+        fwd_rows = [
+            [s.name, s.label, s.formula, fmt_html(s.value, digits)]
+            for s in self.forward[: min(upto, nf)]
+        ]
+        bwd_rows = [
+            [
+                s.name,
+                s.label,
+                s.formula,
+                *(fmt_html(v, digits) for v in (s.upstream, s.local, s.downstream)),
+            ]
+            for s in self.backward[: max(0, upto - nf)]
+        ]
         cell = 'style="padding:2px 8px;text-align:{};border-bottom:1px solid #ddd"'
         left, right = cell.format("left"), cell.format("right")
         counter = iter(range(total))
@@ -187,13 +199,15 @@ class BackpropSteps:
         def row(values, numeric_from):
             mark = next(counter) == highlight
             style = ' style="background:#fff3c4;font-weight:bold"' if mark else ""
-            tds = []
-            for i, v in enumerate(values):
-                if i == 2:  # the formula, typeset by MathJax in JupyterLab and on the site
-                    v = f'<span class="math notranslate nohighlight">\\({html.escape(v)}\\)</span>'
-                else:
-                    v = html.escape(v)
-                tds.append(f"<td {right if i >= numeric_from else left}>{v}</td>")
+            name, label, formula, *numbers = values
+            # the formula is typeset by MathJax, in JupyterLab and on the website
+            tds = [
+                f'<td {left}>{html.escape(name)}<br><small style="opacity:0.7">'
+                f"{html.escape(label)}</small></td>",
+                f'<td {left}><span class="math notranslate nohighlight">'
+                f"\\({html.escape(formula)}\\)</span></td>",
+            ]
+            tds += [f"<td {right}>{v}</td>" for v in numbers]
             return f"<tr{style}>" + "".join(tds) + "</tr>"
 
         def table(caption, headers, rows, numeric_from):
@@ -215,7 +229,7 @@ class BackpropSteps:
         parts.append(
             table(
                 "Forward pass",
-                ["node", "what it is", "formula", "value"],
+                ["node", "formula", "value"],
                 fwd_rows,
                 numeric_from=3,
             )
@@ -224,7 +238,7 @@ class BackpropSteps:
             parts.append(
                 table(
                     "Backward pass: downstream = upstream × local",
-                    ["gradient", "step", "formula", "upstream", "local", "downstream"],
+                    ["gradient", "formula", "upstream", "local", "downstream"],
                     bwd_rows,
                     numeric_from=3,
                 )
@@ -245,6 +259,18 @@ def fmt(value, digits: int = 4) -> str:
     if arr.ndim == 0:
         return f"{float(arr):.{digits}g}"
     return "[" + ", ".join(f"{v:.{digits}g}" for v in arr) + "]"
+
+
+def fmt_html(value, digits: int = 4) -> str:
+    """Like fmt, as HTML: a (k,) array becomes a column vector, one entry per line."""
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0:
+        return html.escape(fmt(arr, digits))
+    entries = "<br>".join(html.escape(fmt(v, digits)) for v in arr)
+    return (
+        '<span class="vector" style="display:inline-block;border-left:1px solid;'
+        f'border-right:1px solid;padding:0 4px;text-align:right">{entries}</span>'
+    )
 
 
 def _scalar(name: str, value) -> float:

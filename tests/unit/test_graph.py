@@ -98,7 +98,7 @@ def test_tables_print_every_step_with_the_same_digits_as_the_values():
     for s in steps.backward:
         assert s.name in md and s.name in page
         assert bp.graph.fmt(s.downstream, 4) in md
-        assert bp.graph.fmt(s.downstream, 4) in page
+        assert bp.graph.fmt_html(s.downstream, 4) in page
     assert f"{steps.loss:.4g}" in page
     assert steps._repr_html_() == page
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import backproplab as bp
-from backproplab.graph import fmt
+from backproplab.graph import fmt, fmt_html
 
 
 def _press(button):
@@ -69,7 +69,7 @@ def test_stepper_numbers_equal_loss_and_grads_for_its_sample(activation, k):
     assert fmt(loss, stepper.digits) in table
     for name in bp.PARAM_NAMES:
         np.testing.assert_allclose(stepper.steps.grads[name], grads[name], rtol=1e-14)
-        assert fmt(grads[name], stepper.digits) in table, name
+        assert fmt_html(grads[name], stepper.digits) in table, name
 
 
 def test_static_picture_is_the_full_table_next_to_the_widget_view():
