@@ -7,7 +7,7 @@ loss, grads = net.loss_and_grads(data.x, data.y)
 hist = bp.train(net, data.x, data.y, lr=0.1, epochs=1000)
 """
 
-from . import plotting
+from . import exercises, plotting
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -80,6 +80,7 @@ __all__ = [
     "TrainingDiverged",
     "make_optimizer",
     "train",
+    "exercises",
     "plotting",
     "COLORS",
     "plot_activation",
