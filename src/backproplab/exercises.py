@@ -595,10 +595,6 @@ def _sigmoid_prime_variants(z):
             ("this is 1 − σ(z); multiply it by σ(z)", 1 - s),
             ("this is σ(z)²; the derivative is σ(z)(1 − σ(z))", s * s),
             ("this is σ(z)(1 + σ(z)); the second factor is 1 − σ(z)", s * (1 + s)),
-            (
-                "this is e^(−z)/(1 + e^(−z)) = 1 − σ(z); the denominator is squared",
-                np.exp(-z) / (1 + np.exp(-z)),
-            ),
         ]
     )
 
@@ -612,7 +608,6 @@ def _tanh_prime_variants(z):
             ("applied the formula to z instead of tanh(z): 1 − tanh²(z), not 1 − z²", 1 - z * z),
             ("this is 1 − tanh(z): the tanh must be squared", 1 - t),
             ("this is 1 + tanh²(z); the square is subtracted: 1 − tanh²(z)", 1 + t * t),
-            ("this is tanh²(z) − 1; the derivative is 1 − tanh²(z)", t * t - 1),
             ("this is σ′(z), the sigmoid's derivative; use tanh", sigmoid_prime(z)),
             ("this is 1 − σ(z)²: the formula needs tanh, not σ", 1 - sigmoid(z) ** 2),
         ]
