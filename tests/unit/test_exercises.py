@@ -227,6 +227,10 @@ def fixed_predict(params, x):
 def fixed_predict_stub(params, x): ...
 
 
+def fixed_predict_not_implemented(params, x):
+    raise NotImplementedError("fixed_predict is not implemented yet")
+
+
 def predict_still_s(params, x):
     _, h, _ = _forward(x, params)
     return h @ params["w2"] + ex.S
@@ -609,6 +613,8 @@ def test_the_buggy_network_adds_s_where_b2_belongs():
         ("b2", predict_no_b2, False, "b2 is missing"),
         ("b2", fixed_predict_stub, False, NOT_YET),
         (..., fixed_predict_stub, False, NOT_YET),
+        (..., stub_not_implemented, False, NOT_YET),
+        ("b2", fixed_predict_not_implemented, False, NOT_YET),
     ],
 )
 def test_check_bug_fix_needs_the_parameter_and_the_fixed_forward_pass(
