@@ -27,6 +27,7 @@ from .loop import loop_epoch, loop_loss_and_grads
 from .network import INITS, PARAM_NAMES, Network, init_params
 from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
 from .stepper import BackpropStepper
+from .trainer import RECOMMENDED, Trainer
 from .training import (
     GD,
     OPTIMIZERS,
@@ -60,6 +61,8 @@ __all__ = [
     "ForwardStep",
     "backprop_steps",
     "BackpropStepper",
+    "RECOMMENDED",
+    "Trainer",
     "draw_graph",
     "glue",
     "GradCheck",

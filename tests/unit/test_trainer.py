@@ -1,0 +1,248 @@
+"""The live Trainer, driven headless: its handlers are what the buttons and the timer call."""
+
+import base64
+import warnings
+
+import numpy as np
+import pytest
+
+import backproplab as bp
+from backproplab.plotting import GRID
+from backproplab.trainer import CONTROLS, Trainer
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _tick(trainer, times=1):
+    """What the Play widget does in the browser: advance its value once per interval."""
+    for _ in range(times):
+        trainer.play.value += 1
+
+
+def test_defaults_reproduce_the_seed_experiment():
+    trainer = Trainer()
+    trainer.run(100)
+    data = bp.bump_data(n=100, noise=0.05, seed=0)
+    net = bp.Network(hidden=10, activation="sigmoid", seed=0)
+    hist = bp.train(net, data.x, data.y, lr=0.01, epochs=100, optimizer="gd")
+    assert trainer.history.loss == hist.loss
+    assert 0.03 < trainer.history.loss[-1] < 0.04  # barely learns, far above the floor
+
+
+def test_playing_raises_the_epoch_and_lowers_the_loss():
+    trainer = Trainer(**bp.RECOMMENDED)
+    trainer.start()
+    _tick(trainer, 5)
+    assert trainer.history.epochs == 5 * trainer.epochs_per_frame.value
+    assert trainer.history.loss[-1] < trainer.history.loss[0]
+    assert f"epoch {trainer.history.epochs}" in trainer.status.value
+    first_loss = trainer.history.loss[-1]
+    _tick(trainer, 5)
+    assert trainer.history.loss[-1] < first_loss
+
+
+def test_pause_stops_training_and_play_resumes_from_there():
+    trainer = Trainer()
+    trainer.start()
+    _tick(trainer, 3)
+    trainer.pause()
+    epochs = trainer.history.epochs
+    _tick(trainer, 3)  # ticks already on their way when pause was pressed
+    assert trainer.history.epochs == epochs
+    trainer.start()
+    _tick(trainer)
+    assert trainer.history.epochs == epochs + trainer.epochs_per_frame.value
+
+
+def test_play_stops_at_the_stop_epoch_and_says_so():
+    trainer = Trainer(epochs=25, epochs_per_frame=10)
+    trainer.start()
+    _tick(trainer, 6)
+    assert trainer.history.epochs == 25
+    assert not trainer.play.playing
+    assert "stopped at epoch 25" in trainer.status.value
+
+
+def test_step_button_trains_one_frame_and_pauses():
+    trainer = Trainer(epochs_per_frame=7)
+    trainer.start()
+    trainer.step_button.click()
+    assert trainer.history.epochs == 7
+    assert not trainer.play.playing
+
+
+def test_reset_restores_the_initial_parameters():
+    trainer = Trainer(optimizer="adam", lr=0.05)
+    start = {name: p.copy() for name, p in trainer.net.params.items()}
+    trainer.run(50)
+    assert not np.array_equal(trainer.net.params["w1"], start["w1"])
+    trainer.reset_button.click()
+    assert trainer.history.epochs == 0
+    for name in bp.PARAM_NAMES:
+        assert np.array_equal(trainer.net.params[name], start[name])
+    assert trainer.optimizer_state.t == 0  # Adam's moments start afresh too
+    assert "epoch 0" in trainer.status.value
+
+
+def test_training_state_carries_over_between_frames():
+    trainer = Trainer(optimizer="adam", lr=0.05, epochs_per_frame=10)
+    for _ in range(3):
+        trainer.frame()
+    data = bp.bump_data(n=100, seed=0)
+    net = bp.Network(hidden=10, activation="sigmoid", seed=0)
+    hist = bp.train(net, data.x, data.y, lr=0.05, epochs=30, optimizer="adam")
+    assert trainer.history.loss == hist.loss  # one run, not three fresh starts
+    assert trainer.optimizer_state.t == 30
+
+
+def test_divergence_says_lower_the_learning_rate_without_a_numpy_warning():
+    trainer = Trainer(lr=2.0, activation="tanh")
+    trainer.start()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any RuntimeWarning or TrainingDiverged fails here
+        for _ in range(30):
+            _tick(trainer)
+    assert "loss became inf" in trainer.message
+    assert "lower the learning rate" in trainer.status.value
+    assert not trainer.play.playing
+    assert all(np.isfinite(p).all() for p in trainer.net.params.values())
+    assert bytes(trainer.image.value).startswith(PNG)  # the plots are still drawn
+    assert trainer.history.epochs > 0 and np.isfinite(trainer.history.loss).all()
+
+
+def test_lowering_the_learning_rate_after_divergence_goes_on_training():
+    trainer = Trainer(lr=2.0, activation="tanh")
+    for _ in range(30):
+        trainer.frame()
+    epochs = trainer.history.epochs
+    trainer.lr.value = 0.01
+    assert trainer.message == "" and "lower" not in trainer.status.value
+    trainer.frame()
+    assert trainer.history.epochs == epochs + trainer.epochs_per_frame.value
+
+
+def test_changing_the_learning_rate_keeps_the_run():
+    trainer = Trainer(optimizer="momentum", lr=0.1)
+    trainer.run(20)
+    optimizer = trainer.optimizer_state
+    trainer.lr.value = 0.05
+    assert trainer.history.epochs == 20
+    assert trainer.optimizer_state is optimizer and optimizer.lr == 0.05
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("hidden", 4),
+        ("activation", "relu"),
+        ("optimizer", "adam"),
+        ("noise", 0.1),
+        ("n", 40),
+        ("seed", 3),
+    ],
+)
+def test_changing_a_data_or_architecture_setting_starts_afresh(name, value):
+    trainer = Trainer()
+    trainer.start()
+    _tick(trainer, 2)
+    trainer.control(name).value = value
+    assert trainer.history.epochs == 0 and not trainer.play.playing
+    settings = dict(hidden=10, activation="sigmoid", n=100, noise=0.05, seed=0) | {name: value}
+    data = bp.bump_data(settings["n"], settings["noise"], settings["seed"])
+    net = bp.Network(settings["hidden"], settings["activation"], settings["seed"])
+    np.testing.assert_array_equal(trainer.data.x, data.x)
+    np.testing.assert_array_equal(trainer.data.y, data.y)
+    for p in bp.PARAM_NAMES:
+        np.testing.assert_array_equal(trainer.net.params[p], net.params[p])
+    assert trainer.optimizer_state.name == (value if name == "optimizer" else "gd")
+    assert len(trainer._unit_lines) == settings["hidden"]
+    trainer.frame()
+    assert trainer.history.epochs == trainer.epochs_per_frame.value
+
+
+def test_recommended_preset_reaches_the_noise_floor():
+    trainer = Trainer(**bp.RECOMMENDED)
+    trainer.start()
+    while trainer.play.playing:
+        _tick(trainer)
+    floor = bp.NOISE_FLOOR
+    assert trainer.history.epochs == bp.RECOMMENDED["epochs"]
+    assert trainer.floor_epoch is not None and trainer.floor_epoch <= 400
+    assert trainer.history.loss[-1] <= 1.2 * floor
+    assert trainer.history.val_loss[-1] <= 1.2 * floor
+    assert f"since epoch {trainer.floor_epoch}" in trainer.status.value
+
+
+def test_the_fit_is_the_prediction_over_sorted_x_redrawn_in_place():
+    trainer = Trainer(lr=0.5)
+    figure, line = trainer.figure, trainer._fit_line
+    trainer.run(30)
+    assert trainer.figure is figure and trainer._fit_line is line
+    x, y = line.get_data()
+    assert np.all(np.diff(x) > 0)
+    np.testing.assert_allclose(y, trainer.net.predict(GRID))
+    epochs, loss = trainer._train_line.get_data()
+    assert list(loss) == trainer.history.loss and epochs[-1] == 30
+    assert list(trainer._val_line.get_ydata()) == trainer.history.val_loss
+    assert trainer._floor_line.get_ydata()[0] == pytest.approx(bp.NOISE_FLOOR)
+
+
+def test_unit_toggle_shows_contributions_that_sum_to_the_fit():
+    trainer = Trainer(hidden=4, lr=0.5)
+    trainer.run(20)
+    assert not any(line.get_visible() for line in trainer._unit_lines)
+    trainer.units.value = True
+    assert all(line.get_visible() for line in trainer._unit_lines)
+    shares = sum(line.get_ydata() for line in trainer._unit_lines)
+    np.testing.assert_allclose(shares + trainer.net.params["b2"], trainer._fit_line.get_ydata())
+
+
+def test_mini_batches_train_too():
+    trainer = Trainer(batch_size=10, lr=0.1)
+    trainer.frame()
+    assert trainer.history.epochs == 10 and trainer.history.loss[-1] < trainer.history.loss[0]
+
+
+def test_controls_shows_only_the_named_settings():
+    trainer = Trainer(controls=["lr", "show_units"])
+    settings = trainer.widget.children[1].children
+    assert list(settings) == [trainer.lr, trainer.units]
+    assert trainer.play in trainer.widget.children[0].children
+    assert len(Trainer().widget.children[1].children) == len(CONTROLS)
+
+
+def test_static_picture_is_a_trained_png_and_leaves_the_widget_untouched():
+    trainer = Trainer(**bp.RECOMMENDED)
+    start = {name: p.copy() for name, p in trainer.net.params.items()}
+    live = trainer.image.value
+    bundle = trainer._repr_mimebundle_()
+    png = base64.b64decode(bundle["image/png"])
+    assert png.startswith(PNG) and len(png) > 10_000
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "Trainer(" in bundle["text/plain"]
+    assert trainer.history.epochs == 0 and trainer.image.value == live
+    for name in bp.PARAM_NAMES:
+        assert np.array_equal(trainer.net.params[name], start[name])
+
+
+@pytest.mark.parametrize(
+    "kwargs,error,word",
+    [
+        ({"lr": 0}, ValueError, "lr"),
+        ({"lr": float("nan")}, ValueError, "lr"),
+        ({"hidden": 0}, ValueError, "hidden"),
+        ({"activation": "softplus"}, ValueError, "activation"),
+        ({"optimizer": "sgd"}, ValueError, "optimizer"),
+        ({"n": 1}, ValueError, "n"),
+        ({"noise": -0.1}, ValueError, "noise"),
+        ({"epochs_per_frame": 0}, ValueError, "epochs_per_frame"),
+        ({"epochs": 2.5}, TypeError, "epochs"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"controls": ["lr", "colour"]}, ValueError, "controls"),
+        ({"controls": "lr"}, TypeError, "controls"),
+        ({"show_units": "yes"}, TypeError, "show_units"),
+    ],
+)
+def test_bad_settings_raise_naming_the_argument(kwargs, error, word):
+    with pytest.raises(error, match=word):
+        Trainer(**kwargs)
