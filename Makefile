@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 PYTEST := $(BIN)/python -m pytest
+# Where `make student` writes the chapters without their solutions.
+STUDENT_DIR ?= _build/student
 
 .DEFAULT_GOAL := help
 .PHONY: help book test test-unit test-notebooks test-browser lint student lab clean bench
@@ -27,10 +29,12 @@ book: $(STAMP) ## Build the website into _build/html (executes every notebook)
 	@echo "Open _build/html/index.html in a browser."
 
 student: $(STAMP) ## Write the student copies (solutions removed) to _build/student
-	rm -rf _build/student && mkdir -p _build/student
-	$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --output-dir _build/student \
+	rm -rf "$(STUDENT_DIR)" && mkdir -p "$(STUDENT_DIR)"
+	$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --output-dir "$(STUDENT_DIR)" \
 		--TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_cell_tags=solution \
 		chapters/*.ipynb
+	cp chapters/*.md "$(STUDENT_DIR)/"
+	@echo "Student copies (cells tagged 'solution' removed) in $(STUDENT_DIR)/"
 
 lab: $(STAMP) ## Open the chapters in JupyterLab
 	$(BIN)/jupyter lab chapters
@@ -43,7 +47,7 @@ test-unit: $(STAMP) ## The package, checker and widget tests
 	$(PYTEST) tests/unit -n 2 -q
 
 test-notebooks: $(STAMP) student ## Run every chapter, instructor and student versions, with nbval
-	$(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadscope -q chapters _build/student
+	$(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadscope -q chapters $(STUDENT_DIR)
 
 test-browser: $(STAMP) ## Check the built site in Chromium and drive the widgets in JupyterLab
 	$(PYTEST) tests/browser -q
