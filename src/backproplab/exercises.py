@@ -88,8 +88,12 @@ def _rng(seed):
     return np.random.default_rng(seed)
 
 
-def _checker(name):
-    """Wrap a checker: print the verdict, return True/False, and never raise."""
+def _checker(name, todo=None):
+    """Wrap a checker: print the verdict, return True/False, and never raise.
+
+    name heads every failure line; todo is the subject of the "not implemented yet" line.
+    """
+    todo = todo or f"{name} is"
 
     def wrap(body):
         @functools.wraps(body)
@@ -102,7 +106,7 @@ def _checker(name):
                 return True
             except _NotYet:
                 print(
-                    f"… {name} is not implemented yet — fill in the cell above and run it "
+                    f"… {todo} not implemented yet — fill in the cell above and run it "
                     "again (the rest of the chapter works without it)."
                 )
             except _Wrong as wrong:
@@ -778,7 +782,7 @@ def _suspect_ok(suspect):
     return s in ("b2", "dldb2", "bias2")
 
 
-@_checker("bug_fix")
+@_checker("find the bug", todo="suspect and fixed_predict are")
 def check_bug_fix(suspect, fixed_predict, seed=None):
     """Check the "find the bug" answer: the parameter flagged, and a fixed forward pass."""
     sig = "fixed_predict(params, x) -> f, one value per sample"
@@ -889,7 +893,7 @@ def _lr_value(lr):
     return float(lr)
 
 
-@_checker("learning_rate")
+@_checker("learning rate", todo="lr is")
 def check_learning_rate(lr):
     """Check that full-batch GD with this lr reaches LR_TARGET within LR_EPOCHS epochs.
 
