@@ -281,3 +281,29 @@ def test_make_student_and_postbuild_give_the_same_notebooks(make_student, binder
         a = [source(c) for c in cells_of(make_student / chapter.name)]
         b = [source(c) for c in cells_of(binder_copy / chapter.name)]
         assert a == b, chapter.name
+
+
+# --------------------------------------------------------------------------------------
+# The book's index of exercises (chapters/exercises.md) lists exactly the exercises
+# --------------------------------------------------------------------------------------
+INDEX = ROOT / "chapters" / "exercises.md"
+INDEX_ROW = re.compile(r"^\|\s*\{ref\}`[^`]*?<?(ex-[A-Za-z0-9-]+)>?`\s*\|([^|]*)\|([^|]*)\|", re.M)
+
+
+def index_rows() -> dict:
+    return {m[1]: (m[2].strip(), m[3].strip()) for m in INDEX_ROW.finditer(INDEX.read_text())}
+
+
+def test_the_index_lists_every_exercise_and_only_those():
+    assert sorted(index_rows()) == sorted(ex.label for ex in EXERCISES)
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=ids(EXERCISES))
+def test_the_index_gives_each_exercise_its_kind_and_checker(ex):
+    kind, checked_by = index_rows()[ex.label]
+    if ex.stubs:
+        check = source(cells_of(ROOT / "chapters" / ex.notebook)[ex.check])
+        assert kind == "code"
+        assert sorted(re.findall(r"check_[a-z0-9_]+", checked_by)) == sorted(CHECK.findall(check))
+    else:
+        assert kind != "code" and "check_" not in checked_by
