@@ -183,13 +183,12 @@ class Trainer:
         return self.units if name == "show_units" else getattr(self, name)
 
     def _layout(self, controls) -> None:
-        buttons = widgets.HBox([self.play, self.step_button, self.reset_button, self.status])
-        buttons.layout.align_items = "center"
+        buttons = widgets.HBox([self.play, self.step_button, self.reset_button])
         shown = [self.control(name) for name in CONTROLS if name in controls]
         settings = widgets.GridBox(
             shown, layout=widgets.Layout(grid_template_columns="repeat(auto-fill, 23em)")
         )
-        self.widget = widgets.VBox([buttons, settings, self.image])
+        self.widget = widgets.VBox([buttons, self.status, settings, self.image])
         self.widget.add_class("bp-trainer")
 
     # -- the state: data, network, optimizer, history -------------------------------------

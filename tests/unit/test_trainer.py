@@ -205,10 +205,10 @@ def test_mini_batches_train_too():
 
 def test_controls_shows_only_the_named_settings():
     trainer = Trainer(controls=["lr", "show_units"])
-    settings = trainer.widget.children[1].children
+    settings = trainer.widget.children[2].children
     assert list(settings) == [trainer.lr, trainer.units]
     assert trainer.play in trainer.widget.children[0].children
-    assert len(Trainer().widget.children[1].children) == len(CONTROLS)
+    assert len(Trainer().widget.children[2].children) == len(CONTROLS)
 
 
 def test_static_picture_is_a_trained_png_and_leaves_the_widget_untouched():
