@@ -317,8 +317,25 @@ def widget_cells(rel: str) -> list[tuple[int, dict]]:
     ]
 
 
+FENCE = re.compile(r"^(`{3,}|~{3,})([^\n]*)\n.*?^\1[ \t]*$", re.M | re.S)
+INLINE_CODE = re.compile(r"`[^`\n]+`")
+SOURCE_MATH = re.compile(r"\$\$|\$[^$\s][^$\n]*\$|\{math\}")
+
+
+def without_code(markdown: str) -> str:
+    """Markdown with its code blocks and inline code removed (directives like {note} stay)."""
+
+    def drop(m):
+        info = m.group(2).strip()
+        if info.startswith("{") and not info.startswith(("{code", "{literalinclude")):
+            return m.group(0)
+        return ""
+
+    return INLINE_CODE.sub("", FENCE.sub(drop, markdown))
+
+
 def page_has_source_math(rel: str) -> bool:
-    """Whether the page's source (as copied into _sources) has display or inline math."""
+    """Whether the page's source (as copied into _sources) has math outside code."""
     for suffix in (".ipynb", ".md"):
         src = SITE_DIR / "_sources" / Path(rel).with_suffix(suffix)
         if src.exists():
@@ -328,7 +345,7 @@ def page_has_source_math(rel: str) -> bool:
                 text = "\n".join(
                     "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
                 )
-            return bool(re.search(r"\$\$|\$[^$\s][^$\n]*\$|\{math\}", text))
+            return bool(SOURCE_MATH.search(without_code(text)))
     return False
 
 
