@@ -135,7 +135,14 @@ def test_trainer_plays_in_jupyterlab_and_pause_stops_it(page, lab, artifacts):
     page.wait_for_function(
         "document.querySelectorAll('.bp-trainer .bp-status').length >= 1", timeout=60_000
     )
-    trainer = page.locator(".bp-trainer").last
+    # the chapter's Trainer at the recommended preset (tanh, Adam), else its last Trainer
+    trainers = page.locator(".bp-trainer")
+    selects = [
+        trainers.nth(i).evaluate("el => [...el.querySelectorAll('select')].map(s => s.value)")
+        for i in range(trainers.count())
+    ]
+    recommended = [i for i, values in enumerate(selects) if {"tanh", "adam"} <= set(values)]
+    trainer = trainers.nth(recommended[-1] if recommended else trainers.count() - 1)
     trainer.scroll_into_view_if_needed()
     assert _status(page, trainer)[0] == 0
     image = trainer.locator("img").first
@@ -153,7 +160,7 @@ def test_trainer_plays_in_jupyterlab_and_pause_stops_it(page, lab, artifacts):
         text = trainer.locator(".bp-status").inner_text()
         if floor_after is None and "within 1.2× the floor" in text:
             floor_after = time.monotonic() - start
-        if floor_after is not None and len(seen) >= 3:
+        if len(seen) >= 3 and (floor_after is not None or not recommended):
             break
         time.sleep(0.1)
     page.screenshot(path=str(artifacts / "lab-trainer-playing.png"))
@@ -162,11 +169,12 @@ def test_trainer_plays_in_jupyterlab_and_pause_stops_it(page, lab, artifacts):
     assert seen[-1][0] > seen[0][0]
     assert seen[-1][1] < seen[0][1], f"the loss did not fall: {seen}"
     assert image.get_attribute("src") != first_png, "the picture was not redrawn"
-    assert floor_after is not None, f"never within 1.2x the noise floor: {seen[-3:]}"
-    (artifacts / "lab-trainer-time-to-floor.txt").write_text(
-        f"recommended preset, JupyterLab + Chromium: within 1.2x the noise floor "
-        f"{floor_after:.1f} s after pressing play (epochs seen: {seen[-1][0]})\n"
-    )
+    if recommended:  # bp.RECOMMENDED reaches the floor live, within seconds
+        assert floor_after is not None, f"never within 1.2x the noise floor: {seen[-3:]}"
+        (artifacts / "lab-trainer-time-to-floor.txt").write_text(
+            f"recommended preset, JupyterLab + Chromium: within 1.2x the noise floor "
+            f"{floor_after:.1f} s after pressing play (epochs seen: {seen[-1][0]})\n"
+        )
 
     trainer.locator(".widget-play button").first.click()  # the same button pauses, mid-run
     time.sleep(0.5)  # ticks already queued drain
