@@ -104,6 +104,15 @@ EXERCISES = [ex for nb in CHAPTERS for ex in find_exercises(nb)]
 CODE_EXERCISES = [ex for ex in EXERCISES if ex.stubs]
 
 
+def fresh(ex: Exercise) -> tuple:
+    """Re-read the exercise and its notebook now (a chapter may have changed since collection)."""
+    path = ROOT / "chapters" / ex.notebook
+    cells = cells_of(path)
+    now = {e.label: e for e in find_exercises(path)}
+    assert ex.label in now, f"{ex.label} is gone from {ex.notebook}"
+    return now[ex.label], cells
+
+
 def ids(exercises):
     return [f"{ex.notebook}:{ex.label}" for ex in exercises]
 
@@ -120,7 +129,7 @@ def test_the_course_has_exercises_with_unique_labels():
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=ids(EXERCISES))
 def test_every_exercise_has_an_end_and_a_folded_solution_tagged_solution(ex):
-    cells = cells_of(ROOT / "chapters" / ex.notebook)
+    ex, cells = fresh(ex)
     assert ex.end >= 0, f"{ex.label}: exercise-start without exercise-end"
     assert ex.solution, f"{ex.label}: no solution-start block right after exercise-end"
     first, last = cells[ex.solution[0]], cells[ex.solution[-1]]
@@ -139,7 +148,7 @@ def test_every_exercise_has_an_end_and_a_folded_solution_tagged_solution(ex):
 
 @pytest.mark.parametrize("ex", CODE_EXERCISES, ids=ids(CODE_EXERCISES))
 def test_every_code_exercise_has_a_stub_a_solution_cell_and_a_check_cell(ex):
-    cells = cells_of(ROOT / "chapters" / ex.notebook)
+    ex, cells = fresh(ex)
     for k in ex.stubs:
         assert "raises-exception" in tags(cells[k]), f"{ex.label}: stub cell {k} not tagged"
         assert "solution" not in tags(cells[k])
@@ -164,7 +173,7 @@ def defined_names(code: str) -> set:
 
 @pytest.mark.parametrize("ex", CODE_EXERCISES, ids=ids(CODE_EXERCISES))
 def test_the_solution_defines_what_the_stub_defines_and_the_check_uses_it(ex):
-    cells = cells_of(ROOT / "chapters" / ex.notebook)
+    ex, cells = fresh(ex)
     stub = set().union(*(defined_names(source(cells[k])) for k in ex.stubs))
     solved = set().union(
         *(defined_names(source(cells[k])) for k in ex.solution if cells[k]["cell_type"] == "code")
@@ -185,7 +194,7 @@ def test_the_solution_defines_what_the_stub_defines_and_the_check_uses_it(ex):
 @pytest.mark.parametrize("ex", CODE_EXERCISES, ids=ids(CODE_EXERCISES))
 def test_an_unsolved_stub_gets_the_kind_not_implemented_line(ex):
     """The student copy runs top to bottom: the stub defines, the check says 'not yet'."""
-    cells = cells_of(ROOT / "chapters" / ex.notebook)
+    ex, cells = fresh(ex)
     space = {"bp": bp, "np": np}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -205,24 +214,39 @@ def test_an_unsolved_stub_gets_the_kind_not_implemented_line(ex):
 # The student copies, made for real by `make student` and by Binder's postBuild
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def make_student(tmp_path_factory):
+def snapshot(tmp_path_factory):
+    """A frozen copy of the repository's chapters, postBuild and Makefile.
+
+    Both ways of making student copies run on it, so the comparisons below hold even while
+    someone edits a chapter during the test run.
+    """
+    repo = tmp_path_factory.mktemp("snapshot") / "repo"
+    shutil.copytree(ROOT / "chapters", repo / "chapters")
+    for name in ("postBuild", "Makefile", "requirements.txt", "requirements-dev.txt"):
+        shutil.copy2(ROOT / name, repo / name)
+    return repo
+
+
+@pytest.fixture(scope="module")
+def make_student(snapshot, tmp_path_factory):
     out = tmp_path_factory.mktemp("student") / "copies"
-    # -o: never (re)install the venv from inside a test; STUDENT_DIR keeps _build/ untouched.
-    subprocess.run(
-        ["make", "-o", ".venv/.installed", "student", f"STUDENT_DIR={out}"],
-        cwd=ROOT,
-        check=True,
+    # The real `make student`; -o: never (re)install the venv from inside a test.
+    result = subprocess.run(
+        ["make", "-o", ".venv/.installed", "student", f"STUDENT_DIR={out}", f"BIN={VENV_BIN}"],
+        cwd=snapshot,
         capture_output=True,
         text=True,
+        check=False,
     )
+    assert result.returncode == 0, result.stdout + result.stderr
     return out
 
 
 @pytest.fixture(scope="module")
-def binder_copy(tmp_path_factory):
+def binder_copy(snapshot, tmp_path_factory):
     repo = tmp_path_factory.mktemp("binder") / "repo"
-    shutil.copytree(ROOT / "chapters", repo / "chapters")
-    shutil.copy2(ROOT / "postBuild", repo / "postBuild")
+    shutil.copytree(snapshot / "chapters", repo / "chapters")
+    shutil.copy2(snapshot / "postBuild", repo / "postBuild")
     env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     result = subprocess.run(
         ["bash", "postBuild"], cwd=repo, env=env, capture_output=True, text=True, check=False
@@ -241,8 +265,8 @@ def test_student_copies_have_the_same_file_names(student_dir):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.name for p in CHAPTERS])
-def test_student_copies_drop_every_solution_cell_and_nothing_else(student_dir, chapter):
-    original = cells_of(chapter)
+def test_student_copies_drop_every_solution_cell_and_nothing_else(student_dir, snapshot, chapter):
+    original = cells_of(snapshot / "chapters" / chapter.name)
     copy = cells_of(student_dir / chapter.name)
     assert not [c for c in copy if "solution" in tags(c)]
     kept = [c for c in original if "solution" not in tags(c)]
@@ -257,8 +281,8 @@ def test_student_copies_have_no_dangling_solution_markers(student_dir, chapter):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.name for p in CHAPTERS])
-def test_every_student_exercise_keeps_its_stub_and_its_check(student_dir, chapter):
-    written = {ex.label: ex for ex in find_exercises(chapter)}
+def test_every_student_exercise_keeps_its_stub_and_its_check(student_dir, snapshot, chapter):
+    written = {ex.label: ex for ex in find_exercises(snapshot / "chapters" / chapter.name)}
     given = {ex.label: ex for ex in find_exercises(student_dir / chapter.name)}
     assert given.keys() == written.keys()
     cells = cells_of(student_dir / chapter.name)
@@ -271,8 +295,8 @@ def test_every_student_exercise_keeps_its_stub_and_its_check(student_dir, chapte
             assert ex.check == ex.end + 1, f"{label}: the check cell must follow the exercise"
 
 
-def test_postbuild_leaves_other_files_alone(binder_copy):
-    for path in (ROOT / "chapters").glob("*.md"):
+def test_postbuild_leaves_other_files_alone(binder_copy, snapshot):
+    for path in (snapshot / "chapters").glob("*.md"):
         assert (binder_copy / path.name).read_text() == path.read_text()
 
 
@@ -302,7 +326,8 @@ def test_the_index_lists_every_exercise_and_only_those():
 def test_the_index_gives_each_exercise_its_kind_and_checker(ex):
     kind, checked_by = index_rows()[ex.label]
     if ex.stubs:
-        check = source(cells_of(ROOT / "chapters" / ex.notebook)[ex.check])
+        ex, cells = fresh(ex)
+        check = source(cells[ex.check])
         assert kind == "code"
         assert sorted(re.findall(r"check_[a-z0-9_]+", checked_by)) == sorted(CHECK.findall(check))
     else:
