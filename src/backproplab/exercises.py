@@ -16,6 +16,8 @@ import dis
 import functools
 import itertools
 import numbers
+import os
+import sys
 import traceback
 import warnings
 
@@ -168,7 +170,13 @@ def _call(fn, args, name, signature, where):
         raise _NotYet from None
     except BaseException as err:
         lines = [f"it raised {type(err).__name__}: {err}  ({where})"]
-        frames = traceback.extract_tb(err.__traceback__)[1:]  # drop this function's frame
+        # Quote the student's line, not one inside numpy or this package.
+        library = (sys.prefix, sys.base_prefix, os.path.dirname(__file__))
+        frames = [
+            frame
+            for frame in traceback.extract_tb(err.__traceback__)[1:]  # [0] is this function
+            if not frame.filename.startswith(library)
+        ]
         if frames and frames[-1].line:
             lines.append(f"at line {frames[-1].lineno}: {frames[-1].line.strip()}")
         if isinstance(err, TypeError) and "argument" in str(err):
@@ -497,6 +505,11 @@ def check_grad_w2_b2(grad_w2_b2, seed=None):
         where = _where(k, n)
         out = _call_xy(grad_w2_b2, x, y, params, "grad_w2_b2", sig, where)
         dw2, db2 = _pair(out, ("w2", "b2"), where, "(dL_dw2, dL_db2)")
+        if k > 1 and np.shape(dw2) == () and np.shape(db2) == (k,):
+            raise _Wrong(
+                f"the two values look swapped ({where}): return (dL_dw2, dL_db2), the (k,) "
+                "array first and the number second"
+            )
         w2_var, b2_var = _top_variants(x, y, params, zhf, n)
         _compare("dL_dw2", dw2, grads["w2"], where, w2_var, _W2_FORMULA)
         _compare("dL_db2", db2, grads["b2"], where, b2_var, _B2_FORMULA)

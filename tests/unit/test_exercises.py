@@ -472,6 +472,24 @@ def test_an_exception_is_quoted_with_the_line_that_raised_it(capsys):
     assert "KeyError" in out and 'return p["W2"], 0.0' in out
 
 
+def test_an_error_inside_numpy_is_quoted_at_the_student_line(capsys):
+    def bad_matmul(x, y, p):
+        _, h, f = _forward(x, p)
+        return h @ (f - y)[:2], 0.0  # (n, k) @ (2,): numpy raises inside matmul
+
+    assert ex.check_grad_w2_b2(bad_matmul) is False
+    out = capsys.readouterr().out
+    assert "it raised ValueError" in out and "return h @ (f - y)[:2], 0.0" in out
+
+
+def test_swapped_return_values_are_named(capsys):
+    def swapped(x, y, p):
+        return grad_w2_b2(x, y, p)[::-1]
+
+    assert ex.check_grad_w2_b2(swapped) is False
+    assert "the two values look swapped" in capsys.readouterr().out
+
+
 def test_the_stub_message_is_kind_and_not_a_cross(capsys):
     ex.check_sigmoid_prime(lambda z: ...)
     out = capsys.readouterr().out
