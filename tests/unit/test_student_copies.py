@@ -230,10 +230,13 @@ def snapshot(tmp_path_factory):
 @pytest.fixture(scope="module")
 def make_student(snapshot, tmp_path_factory):
     out = tmp_path_factory.mktemp("student") / "copies"
-    # The real `make student`; -o: never (re)install the venv from inside a test.
+    # The real `make student`; -o: never (re)install the venv from inside a test. Under
+    # `make test` the outer make's flags and variables must not leak into this one.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     result = subprocess.run(
         ["make", "-o", ".venv/.installed", "student", f"STUDENT_DIR={out}", f"BIN={VENV_BIN}"],
         cwd=snapshot,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
