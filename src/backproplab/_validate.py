@@ -71,8 +71,13 @@ def choice(name: str, value, allowed) -> str:
     return value
 
 
-def seed(value):
-    """Accept an int seed or a numpy Generator, and return a Generator."""
+def seed(value, stream: int | None = None):
+    """Accept an int seed or a numpy Generator, and return a Generator.
+
+    `stream` gives one use of the same int seed its own independent sequence, so that
+    bump_data(seed=0) and Network(seed=0) do not draw the same numbers.
+    """
     if isinstance(value, np.random.Generator):
         return value
-    return np.random.default_rng(integer("seed", value, minimum=0))
+    value = integer("seed", value, minimum=0)
+    return np.random.default_rng(value if stream is None else [value, stream])
