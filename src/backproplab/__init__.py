@@ -20,7 +20,8 @@ from .activations import (
     tanh_prime,
 )
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
-from .diagram import draw_graph, glue
+from .diagram import draw_graph
+from .prose import glue
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
 from .loop import loop_epoch, loop_loss_and_grads

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
 import backproplab as bp  # noqa: E402
-from backproplab import diagram  # noqa: E402
+from backproplab import prose  # noqa: E402
 
 
 def test_the_graph_has_one_box_per_operation_and_names_every_parameter_gradient():
@@ -51,7 +51,7 @@ def test_glue_without_myst_nb_writes_the_same_hidden_record(monkeypatch):
     monkeypatch.setattr(
         "IPython.display.display", lambda data, raw, metadata: shown.append((data, metadata))
     )
-    diagram.glue("a-number", np.float64(0.25))
+    prose.glue("a-number", np.float64(0.25))
     data, metadata = shown[0]
     assert data == {"application/papermill.record/text/plain": "0.25"}
     assert metadata["scrapbook"] == {
