@@ -15,6 +15,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
         ("epoch.py", ["bp.train", "loop / bp.train", "bp.train / minimal"]),
         ("scaling.py", ["ns/(n·k)", "log-log slope"]),
         ("time_to_fit.py", ["adam", "momentum", "epochs"]),
+        ("trainer_frame.py", ["median / budget", "noise floor"]),
     ],
 )
 def test_benchmark_script_runs_and_reports_ratios(script, expected):
