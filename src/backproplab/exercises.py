@@ -32,8 +32,9 @@ from .training import train
 #: The noise scale the source homework adds where b2 belongs (the bug of chapter 6).
 S = 0.5
 #: Epochs that check_learning_rate trains for (tanh, k = 10, full-batch GD, seed 0).
-#: Measured: a loss <= LR_TARGET is reached for lr in about [0.144, 0.331]; from about
-#: 0.332 up, training diverges (see the module's tests and the exercises issue note).
+#: Measured on bump_data(seed=0): every lr from about 0.13 to 0.33 reaches LR_TARGET
+#: within these epochs (0.3 at epoch ~1,200); below, the loss is still too high; from
+#: about 0.34 up, training diverges. The window has no holes at a 0.001 grid.
 LR_EPOCHS = 2500
 #: The training loss check_learning_rate asks for: 1.5 x the noise floor.
 LR_TARGET = 1.5 * NOISE_FLOOR
@@ -213,14 +214,22 @@ def _holds_ellipsis(value) -> bool:
 
 def _unchanged(before: dict, after: dict, where):
     """Complain when the student's function changed one of its inputs in place."""
+
+    def same(now, original) -> bool:
+        try:
+            return bool(np.array_equal(np.asarray(now), original))
+        except Exception:  # replaced by something that is not even an array
+            return False
+
     for label, original in before.items():
         now = after[label]
-        same = (
-            {k: np.array_equal(np.asarray(now[k]), v) for k, v in original.items()}
-            if isinstance(original, dict)
-            else {"": np.array_equal(np.asarray(now), original)}
-        )
-        bad = [k for k, ok in same.items() if not ok]
+        if isinstance(original, dict):
+            if not isinstance(now, dict):
+                bad = [""]
+            else:
+                bad = [k for k, v in original.items() if k not in now or not same(now[k], v)]
+        else:
+            bad = [] if same(now, original) else [""]
         if bad:
             what = f"{label}[{bad[0]!r}]" if bad[0] else label
             raise _Wrong(

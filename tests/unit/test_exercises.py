@@ -510,6 +510,22 @@ def test_an_answer_that_changes_its_inputs_in_place_is_told_so(capsys):
     assert "changed its input params['w2'] in place" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    "vandalise",
+    [lambda p: p.pop("b1"), lambda p: p.update(w1="text"), lambda p: p["b2"].fill(9.0)],
+    ids=["deleted", "replaced", "filled"],
+)
+def test_an_answer_that_vandalises_params_is_told_so_not_blamed_on_the_checker(vandalise, capsys):
+    def vandal(x, y, p):
+        out = grad_w1_b1(x, y, p)
+        vandalise(p)
+        return out
+
+    assert ex.check_grad_w1_b1(vandal) is False
+    out = capsys.readouterr().out
+    assert "changed its input params" in out and "checker could not finish" not in out
+
+
 def test_inputs_change_from_call_to_call_so_answers_cannot_be_hard_coded(capsys):
     seen = []
 
@@ -643,7 +659,7 @@ def test_check_bug_fix_needs_the_parameter_and_the_fixed_forward_pass(
 
 
 # --------------------------------------------------------------------------------------
-# The learning-rate exercise: measured window at LR_EPOCHS = 2500 is about [0.144, 0.331]
+# The learning-rate exercise: at LR_EPOCHS = 2500, lr in about [0.13, 0.33] works, >= 0.34 diverges
 # --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("lr", [0.15, 0.2, 0.3, np.float64(0.25), np.array(0.3)], ids=repr)
 def test_check_learning_rate_accepts_a_rate_that_reaches_the_floor(lr, capsys):
@@ -652,7 +668,7 @@ def test_check_learning_rate_accepts_a_rate_that_reaches_the_floor(lr, capsys):
     assert out.startswith("✓ ") and f"of {ex.LR_EPOCHS}" in out
 
 
-@pytest.mark.parametrize("lr", [0.01, 0.1, 0.14])
+@pytest.mark.parametrize("lr", [0.01, 0.05, 0.1])
 def test_check_learning_rate_says_too_small_with_the_loss_reached(lr, capsys):
     assert ex.check_learning_rate(lr) is False
     out = capsys.readouterr().out
@@ -660,7 +676,7 @@ def test_check_learning_rate_says_too_small_with_the_loss_reached(lr, capsys):
     assert f"after {ex.LR_EPOCHS} epochs (need ≤ {ex.LR_TARGET:.4g}" in out
 
 
-@pytest.mark.parametrize("lr", [0.34, 0.5, 2, 1e6])
+@pytest.mark.parametrize("lr", [0.36, 0.5, 2, 1e6])
 def test_check_learning_rate_says_too_large_when_training_diverges(lr, capsys):
     assert ex.check_learning_rate(lr) is False
     out = capsys.readouterr().out
@@ -683,7 +699,7 @@ def test_check_learning_rate_is_kind_to_the_stub(capsys):
 def test_the_diverging_rate_diverges_where_the_checker_says():
     data = bp.bump_data(seed=0)
     with pytest.warns(bp.TrainingDiverged):
-        hist = bp.train(bp.Network(10, "tanh", seed=0), *data, lr=0.34, epochs=ex.LR_EPOCHS)
+        hist = bp.train(bp.Network(10, "tanh", seed=0), *data, lr=0.36, epochs=ex.LR_EPOCHS)
     assert hist.diverged
     good = bp.train(bp.Network(10, "tanh", seed=0), *data, lr=0.3, epochs=ex.LR_EPOCHS)
     assert not good.diverged and good.epochs_to(ex.LR_TARGET) <= ex.LR_EPOCHS
