@@ -356,7 +356,7 @@ def visit_page(browser, base: str, rel: str) -> dict:
         page = v.open()
         findings = {"mathjax": page.evaluate(WAIT_FOR_MATHJAX)}
         findings.update(page.evaluate(FINDINGS))
-        findings["solution_opens"] = open_first_solution(page)
+        findings["solutions_stuck"] = solutions_that_do_not_open(page)
         page.wait_for_timeout(100)  # let late errors arrive
         findings["non_local"] = list(v.non_local)
         findings["failed"] = list(v.failed)
@@ -366,19 +366,25 @@ def visit_page(browser, base: str, rel: str) -> dict:
     return findings
 
 
-def open_first_solution(page) -> bool | None:
-    """Click the first folded solution's title: its body must then show (None: no solution)."""
+def solutions_that_do_not_open(page) -> list[str]:
+    """Click each folded solution's title; return the ids of those whose body stays hidden."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    stuck = []
     solutions = page.locator(".solution")
-    if solutions.count() == 0:
-        return None
-    sol = solutions.first
-    # Click where a reader would: on the title's text, "Solution to Exercise 3", which is
-    # mostly a link (with sphinx-togglebutton alone this raises "button is not defined";
-    # _static/toggle-title.js fixes it).
-    link = sol.locator(".admonition-title a")
-    (link if link.count() else sol.locator("summary, .admonition-title")).first.click()
-    page.wait_for_timeout(300)
-    return sol.locator("section, .solution-content").first.is_visible()
+    for i in range(solutions.count()):
+        sol = solutions.nth(i)
+        # Click where a reader would: on the title's text, "Solution to Exercise 3", which is
+        # mostly a link (with sphinx-togglebutton alone this raises "button is not defined";
+        # _static/toggle-title.js fixes it).
+        link = sol.locator(".admonition-title a")
+        (link if link.count() else sol.locator("summary, .admonition-title")).first.click()
+        body = sol.locator("section, .solution-content").first
+        try:
+            body.wait_for(state="visible", timeout=2000)
+        except PlaywrightTimeout:
+            stuck.append(sol.get_attribute("id") or f"solution {i + 1}")
+    return stuck
 
 
 # ---------------------------------------------------------------------------------------
@@ -429,8 +435,7 @@ def exercise_problems(f: dict) -> list[str]:
             problems.append(f"solution {sol['id']} has no visible title")
         if sol["bodyVisible"]:
             problems.append(f"solution {sol['id']} is shown unfolded")
-    if f["solutions"] and not f["solution_opens"]:
-        problems.append("clicking a solution's title does not unfold it")
+    problems += [f"clicking the title of {sid} does not unfold it" for sid in f["solutions_stuck"]]
     return problems
 
 
