@@ -11,7 +11,7 @@ PYTEST := $(BIN)/python -m pytest
 STUDENT_DIR ?= _build/student
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-unit test-notebooks test-browser lint student lab clean bench
+.PHONY: help book test test-unit test-notebooks test-browser lint student lab clean bench publish
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -60,6 +60,10 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/scaling.py
 	$(BIN)/python benchmarks/time_to_fit.py
 	$(BIN)/python benchmarks/trainer_frame.py
+
+publish: book ## Build, then push _build/html to the gh-pages branch (ghp-import)
+	$(BIN)/python -m pip install -q ghp-import==2.1.0
+	$(BIN)/ghp-import -n -p -f _build/html
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache .hypothesis test-artifacts
