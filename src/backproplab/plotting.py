@@ -80,20 +80,25 @@ def plot_fit(net, data=None, ax=None, contributions: bool = False, label: str = 
 
 
 def plot_loss(histories, ax=None, labels=None, floor: float | None = NOISE_FLOOR, val: bool = True):
-    """Training (and validation) loss per epoch on a log scale, with the noise floor marked."""
+    """Training (and validation) loss per epoch on a log scale, with the noise floor marked.
+
+    Losses above LOSS_CAP are drawn at the cap, so a run on its way to diverging still plots.
+    """
     ax = _axes(ax)
     if not isinstance(histories, (list, tuple)):
         histories = [histories]
     labels = labels or [None] * len(histories)
+    # The floor keeps its own colour: no curve may be mistaken for it.
+    palette = [c for c in COLORS["units"] if c != COLORS["floor"]]
     for i, (hist, label) in enumerate(zip(histories, labels, strict=True)):
-        color = COLORS["train"] if len(histories) == 1 else COLORS["units"][i % 7]
+        color = COLORS["train"] if len(histories) == 1 else palette[i % len(palette)]
         epochs = np.arange(1, hist.epochs + 1)
-        ax.plot(epochs, hist.loss, color=color, label=label or "training loss")
+        ax.plot(epochs, _capped(hist.loss), color=color, label=label or "training loss")
         if val and hist.val_loss:
             vcolor = COLORS["val"] if len(histories) == 1 else color
             ax.plot(
                 epochs,
-                hist.val_loss,
+                _capped(hist.val_loss),
                 color=vcolor,
                 ls="--",
                 label=f"{label} (validation)" if label else "validation loss",
@@ -105,6 +110,13 @@ def plot_loss(histories, ax=None, labels=None, floor: float | None = NOISE_FLOOR
     ax.set_ylabel("mean squared loss $L$")
     ax.legend(fontsize=9)
     return ax
+
+
+LOSS_CAP = 1e6
+
+
+def _capped(values):
+    return np.minimum(np.asarray(values, dtype=np.float64), LOSS_CAP)
 
 
 def plot_activation(name, ax=None, z=None):
