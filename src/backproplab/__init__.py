@@ -21,12 +21,12 @@ from .activations import (
 )
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
 from .diagram import draw_graph
-from .prose import glue
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
 from .loop import loop_epoch, loop_loss_and_grads
 from .network import INITS, PARAM_NAMES, Network, init_params
 from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
+from .prose import glue
 from .stepper import BackpropStepper
 from .trainer import RECOMMENDED, Trainer
 from .training import (
