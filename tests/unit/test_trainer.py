@@ -26,7 +26,7 @@ def test_defaults_reproduce_the_seed_experiment():
     net = bp.Network(hidden=10, activation="sigmoid", seed=0)
     hist = bp.train(net, data.x, data.y, lr=0.01, epochs=100, optimizer="gd")
     assert trainer.history.loss == hist.loss
-    assert 0.03 < trainer.history.loss[-1] < 0.04  # barely learns, far above the floor
+    assert trainer.history.loss[-1] > 8 * bp.NOISE_FLOOR  # barely learns, far above the floor
 
 
 def test_playing_raises_the_epoch_and_lowers_the_loss():
