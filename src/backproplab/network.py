@@ -81,7 +81,7 @@ class Network:
 
     def copy(self) -> Network:
         """An independent network with the same activation and a copy of the parameters."""
-        twin = object.__new__(Network)
+        twin = object.__new__(type(self))  # subclasses (the buggy network) stay themselves
         twin.activation, twin.init = self.activation, self.init
         twin._params = {name: p.copy() for name, p in self._params.items()}
         return twin
