@@ -26,7 +26,7 @@ from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
 from .loop import loop_epoch, loop_loss_and_grads
 from .network import INITS, PARAM_NAMES, Network, init_params
 from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
-from .prose import glue
+from .prose import glue, glued
 from .stepper import BackpropStepper
 from .trainer import RECOMMENDED, Trainer
 from .training import (
@@ -66,6 +66,7 @@ __all__ = [
     "Trainer",
     "draw_graph",
     "glue",
+    "glued",
     "GradCheck",
     "grad_check",
     "numerical_grads",

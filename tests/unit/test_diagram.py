@@ -1,9 +1,10 @@
 """The graph drawing and the glue that hands computed numbers to the prose."""
 
-import sys
+from pathlib import Path
 
 import matplotlib
 import numpy as np
+import pytest
 
 matplotlib.use("Agg")
 
@@ -12,6 +13,8 @@ from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
 import backproplab as bp  # noqa: E402
 from backproplab import prose  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_graph_has_one_box_per_operation_and_names_every_parameter_gradient():
@@ -34,27 +37,75 @@ def test_the_graph_without_local_gradients_leaves_them_out():
     plt.close(fig)
 
 
-def test_glue_hands_myst_nb_a_plain_float(monkeypatch):
-    import myst_nb
-
-    calls = []
-    monkeypatch.setattr(myst_nb, "glue", lambda *args, **kw: calls.append((args, kw)))
+def test_glued_formats_the_stored_value_with_the_spec_after_the_colon():
     bp.glue("a-number", np.float64(0.25))
-    (name, value), kw = calls[0]
-    assert name == "a-number" and type(value) is float and value == 0.25
-    assert kw == {"display": False}
+    assert type(prose._VALUES["a-number"]) is float  # numpy scalars are stored as plain floats
+    assert bp.glued("a-number:.3f") == "0.250"
+    assert bp.glued("a-number:.0e") == "2e-01"
+    assert bp.glued("a-number") == "0.25"
+    bp.glue("a-count", np.int64(12345))
+    assert bp.glued("a-count:,") == "12,345"
+    assert bp.glued("a-count") == "12345"
+    bp.glue("a-text", "−0.1234")
+    assert bp.glued("a-text") == "−0.1234"
 
 
-def test_glue_without_myst_nb_writes_the_same_hidden_record(monkeypatch):
-    monkeypatch.setitem(sys.modules, "myst_nb", None)  # import fails as in a Binder session
-    shown = []
-    monkeypatch.setattr(
-        "IPython.display.display", lambda data, raw, metadata: shown.append((data, metadata))
-    )
-    prose.glue("a-number", np.float64(0.25))
-    data, metadata = shown[0]
-    assert data == {"application/papermill.record/text/plain": "0.25"}
-    assert metadata["scrapbook"] == {
-        "name": "a-number",
-        "mime_prefix": "application/papermill.record/",
-    }
+def test_glue_keeps_the_latest_value_of_a_name():
+    bp.glue("a-changing-number", 1.0)
+    bp.glue("a-changing-number", 2.0)
+    assert bp.glued("a-changing-number:.1f") == "2.0"
+
+
+def test_glued_names_a_value_not_computed_yet():
+    with pytest.raises(LookupError, match="'never-stored' is not computed yet"):
+        bp.glued("never-stored:.4f")
+
+
+@pytest.mark.parametrize("name", ["", "with:colon", None, 3])
+def test_glue_rejects_a_name_the_prose_could_not_ask_for(name):
+    with pytest.raises(ValueError, match="name"):
+        bp.glue(name, 1.0)
+
+
+def test_glued_rejects_a_key_that_is_not_a_string():
+    with pytest.raises(TypeError, match="key"):
+        bp.glued(0.25)
+
+
+def test_the_book_evaluates_exactly_the_glued_expressions():
+    """_config.yml lets myst-nb's {eval} run bp.glued("name:spec") and nothing else."""
+    import re
+
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["execute"]["execute_notebooks"] == "inline"  # {eval} needs it
+    pattern = config["sphinx"]["config"]["nb_eval_name_regex"]
+    assert re.match(pattern, 'bp.glued("seed-ratio:.1f")')
+    assert re.match(pattern, 'bp.glued("sp-10-share:,.0f")')
+    assert re.match(pattern, 'bp.glued("fwd-z")')
+    assert not re.match(pattern, "__import__('os')")
+    assert not re.match(pattern, 'bp.glued("x").upper()')
+
+
+def test_every_number_in_the_prose_is_glued_before_the_text_that_shows_it():
+    """Each {eval} role names a value that a code cell ABOVE it stores (a key built by an
+    f-string in a loop matches its template), and no chapter is left with a {glue} role, which
+    JupyterLab would show as its raw key."""
+    import json
+    import re
+
+    for nb_path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        stored, templates = set(), set()
+        for cell in json.loads(nb_path.read_text())["cells"]:
+            src = "".join(cell["source"])
+            if cell["cell_type"] == "code":
+                stored |= set(re.findall(r'bp\.glue\(\s*"([^"]+)"', src))
+                for template in re.findall(r'bp\.glue\(\s*f"([^"]+)"', src):
+                    parts = re.split(r"\{[^}]*\}", template)
+                    templates.add("^" + ".+".join(map(re.escape, parts)) + "$")
+                continue
+            assert "{glue" not in src, f"{nb_path.name}: a {{glue}} role is left: {src[:80]}"
+            for key in re.findall(r'\{eval\}`bp\.glued\("([^":]+)[^"]*"\)`', src):
+                known = key in stored or any(re.match(t, key) for t in templates)
+                assert known, f"{nb_path.name}: {key!r} is shown before any cell glues it"
