@@ -21,6 +21,9 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	@# The JupyterLab settings Binder gets from postBuild (see jupyterlab-overrides.json)
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
 book: $(STAMP) ## Build the website into _build/html (executes every notebook)

@@ -222,7 +222,13 @@ def snapshot(tmp_path_factory):
     """
     repo = tmp_path_factory.mktemp("snapshot") / "repo"
     shutil.copytree(ROOT / "chapters", repo / "chapters")
-    for name in ("postBuild", "Makefile", "requirements.txt", "requirements-dev.txt"):
+    for name in (
+        "postBuild",
+        "Makefile",
+        "requirements.txt",
+        "requirements-dev.txt",
+        "jupyterlab-overrides.json",
+    ):
         shutil.copy2(ROOT / name, repo / name)
     return repo
 
@@ -250,12 +256,20 @@ def binder_copy(snapshot, tmp_path_factory):
     repo = tmp_path_factory.mktemp("binder") / "repo"
     shutil.copytree(snapshot / "chapters", repo / "chapters")
     shutil.copy2(snapshot / "postBuild", repo / "postBuild")
+    shutil.copy2(snapshot / "jupyterlab-overrides.json", repo / "jupyterlab-overrides.json")
     env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    # Where Binder's environment keeps JupyterLab's settings; a temp folder here.
+    env["LAB_SETTINGS"] = str(repo / "lab-settings")
     result = subprocess.run(
         ["bash", "postBuild"], cwd=repo, env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
     return repo / "chapters"
+
+
+def test_postbuild_turns_off_lazy_cell_drawing_so_run_all_fills_every_number(binder_copy):
+    settings = json.loads((binder_copy.parent / "lab-settings" / "overrides.json").read_text())
+    assert settings["@jupyterlab/notebook-extension:tracker"]["windowingMode"] == "none"
 
 
 @pytest.fixture(params=["make student", "postBuild"])
