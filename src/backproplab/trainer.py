@@ -16,7 +16,6 @@ import base64
 import html
 import io
 import math
-import re
 import warnings
 
 import ipywidgets as widgets
@@ -52,6 +51,8 @@ CONTROLS = (
 FLOOR_FACTOR = 1.2
 #: Size of the held-out validation set, drawn from the same bump with its own seed.
 N_VAL = 200
+#: The validation set's random stream; the training data's is data.DATA_STREAM.
+VAL_STREAM = 2
 # Settings that change the data or the network: changing one starts afresh.
 _RESET_ON = ("hidden", "activation", "optimizer", "noise", "n", "seed")
 
@@ -198,7 +199,7 @@ class Trainer:
         seed = self.seed.value
         self.data = bump_data(self.n.value, self.noise.value, seed)
         # validation data: the same bump, a seed of its own, so it never overlaps the training
-        self.val = bump_data(N_VAL, self.noise.value, np.random.default_rng([seed, 1]))
+        self.val = bump_data(N_VAL, self.noise.value, np.random.default_rng([seed, VAL_STREAM]))
         self.net = Network(self.hidden.value, self.activation.value, seed, self.init)
         self.initial_params = {name: p.copy() for name, p in self.net.params.items()}
         self.optimizer_state = make_optimizer(self.optimizer.value, self.lr.value)
@@ -227,12 +228,9 @@ class Trainer:
                 optimizer=optimizer, batch_size=self.batch_size, val=self.val,
                 seed=self.rng, history=history,
             )  # fmt: skip
-        if not history.diverged:
-            return ""
-        what = re.search(r"loss became (\w+)", history.message)
-        what = what.group(1) if what else "non-finite"
-        # train() put back the last finite weights, so a lower rate can go on from there
-        return f"loss became {what} at epoch {history.epochs + 1} — lower the learning rate"
+        # train() says what happened and put back the last finite weights, so a lower rate
+        # can go on from there
+        return history.message if history.diverged else ""
 
     # -- what the buttons and the timer call ---------------------------------------------
     def frame(self, epochs: int | None = None) -> None:

@@ -95,6 +95,11 @@ def test_training_state_carries_over_between_frames():
     assert trainer.optimizer_state.t == 30
 
 
+def test_validation_points_are_not_the_training_points():
+    trainer = Trainer(n=100, seed=3)
+    assert not set(trainer.val.x) & set(trainer.data.x)
+
+
 def test_divergence_says_lower_the_learning_rate_without_a_numpy_warning():
     trainer = Trainer(lr=2.0, activation="tanh")
     trainer.start()
@@ -103,7 +108,7 @@ def test_divergence_says_lower_the_learning_rate_without_a_numpy_warning():
         for _ in range(30):
             _tick(trainer)
     assert "loss became inf" in trainer.message
-    assert "lower the learning rate" in trainer.status.value
+    assert "smaller learning rate" in trainer.status.value
     assert not trainer.play.playing
     assert all(np.isfinite(p).all() for p in trainer.net.params.values())
     assert bytes(trainer.image.value).startswith(PNG)  # the plots are still drawn
