@@ -9,9 +9,10 @@ the chapters are read:
   evaluates each {eval} role when it reaches it, in reading order;
 - JupyterLab: jupyterlab-myst evaluates the role when the markdown cell is run, and shows
   the expression itself until then. Shift+Enter through a chapter fills in every number. Run
-  All fills in only the cells JupyterLab has already drawn, unless the notebook setting
-  ``windowingMode`` is ``"none"`` (with the default, "contentVisibility", a cell far below the
-  screen keeps its expression until it is run again).
+  All fills in every number too, because ``postBuild`` (Binder) and the Makefile (``make
+  lab``) install ``jupyterlab-overrides.json``, which sets ``windowingMode`` to ``"none"``;
+  with JupyterLab's default a cell far below the screen keeps its expression until it is
+  drawn and run again.
 
 myst-nb's own ``{glue}`` roles are not used: jupyterlab-myst does not resolve them, so a
 student in JupyterLab would see the raw key instead of the number.
