@@ -132,9 +132,10 @@ def train(
     if batch_size is not None:
         batch_size = _validate.integer("batch_size", batch_size, minimum=1)
     if val is not None:
-        if not isinstance(val, (tuple, list)) and not hasattr(val, "__iter__"):
-            raise TypeError("val must be an (x_val, y_val) pair or a Dataset")
-        xv, yv = val
+        try:
+            xv, yv = val
+        except (TypeError, ValueError):
+            raise TypeError("val must be an (x_val, y_val) pair or a Dataset") from None
         xv, yv = _validate.as_xy(xv, yv)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {callback!r}")

@@ -178,6 +178,8 @@ def test_epochs_to_finds_the_first_epoch_below_a_target():
         (dict(batch_size=0), ValueError, "batch_size must be an integer >= 1"),
         (dict(optimizer="sgd"), ValueError, "optimizer.*'gd', 'momentum', 'adam'"),
         (dict(callback=3), TypeError, "callback"),
+        (dict(val=3), TypeError, "val must be an"),
+        (dict(val=([0.1, 0.2, 0.3],)), TypeError, "val must be an"),
     ],
 )
 def test_bad_training_arguments_name_what_is_allowed(data, kwargs, error, words):
