@@ -1,13 +1,13 @@
 """backproplab: the small network of "Backprop by Hand", its gradients, training and widgets.
 
 import backproplab as bp
-data = bp.bump_data(n=100, noise=0.05, seed=0)
+data = bp.bump_data()          # the experiment of bp.experiment: n, noise, seed
 net = bp.Network(hidden=10, activation="sigmoid", seed=0)
 loss, grads = net.loss_and_grads(data.x, data.y)
 hist = bp.train(net, data.x, data.y, lr=0.1, epochs=1000)
 """
 
-from . import exercises, plotting
+from . import exercises, experiment, plotting
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -86,6 +86,7 @@ __all__ = [
     "make_optimizer",
     "train",
     "exercises",
+    "experiment",
     "plotting",
     "COLORS",
     "plot_activation",

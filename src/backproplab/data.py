@@ -8,11 +8,8 @@ import numpy as np
 
 from . import _validate
 from .activations import sigmoid
+from .experiment import NOISE, NOISE_FLOOR, SEED, N  # noqa: F401  (re-exported)
 
-#: Standard deviation of the noise in the seed problem (the homework's 0.5 * N(0, 0.1)).
-NOISE = 0.05
-#: The best mean squared error any model can reach on noisy data: the noise variance.
-NOISE_FLOOR = NOISE**2
 # The data's own random stream: with seed=0 for both, data and initial weights stay unrelated.
 DATA_STREAM = 1
 
@@ -55,7 +52,7 @@ class Dataset:
         return Dataset(self.x[kept], self.y[kept]), Dataset(self.x[held], self.y[held])
 
 
-def bump_data(n: int = 100, noise: float = NOISE, seed=0) -> Dataset:
+def bump_data(n: int = N, noise: float = NOISE, seed=SEED) -> Dataset:
     """n points with x ~ U(-1, 1) and y = bump(x) + noise * N(0, 1), from a seeded generator."""
     n = _validate.integer("n", n, minimum=1)
     noise = _validate.positive("noise", noise, allow_zero=True)

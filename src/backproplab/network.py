@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate
+from . import experiment as ex
 from .activations import get_activation
 
 PARAM_NAMES = ("w1", "b1", "w2", "b2")
@@ -41,7 +42,9 @@ class Network:
     ``params`` is a dict of float64 arrays: w1, b1, w2 of shape (k,) and b2 of shape ().
     """
 
-    def __init__(self, hidden: int = 10, activation="sigmoid", seed=0, init: str = "uniform"):
+    def __init__(
+        self, hidden: int = ex.HIDDEN, activation=ex.ACTIVATION, seed=ex.SEED, init: str = ex.INIT
+    ):
         self.activation = get_activation(activation)
         self.init = init
         self._params = init_params(hidden, init, seed)

@@ -25,14 +25,13 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from . import _validate
+from . import experiment as ex
 from .activations import ACTIVATIONS
 from .data import bump_data
+from .experiment import RECOMMENDED  # noqa: F401  (re-exported)
 from .network import INITS, Network
 from .plotting import COLORS, GRID, plot_fit
 from .training import OPTIMIZERS, History, TrainingDiverged, make_optimizer, train
-
-#: The preset that learns the bump: tanh units, Adam, lr = 0.05 (the floor in ~300 epochs).
-RECOMMENDED = dict(activation="tanh", optimizer="adam", lr=0.05, epochs=1000)
 
 #: Controls a lesson can show or hide with ``controls=``; play, step and reset always show.
 CONTROLS = (
@@ -69,19 +68,19 @@ class Trainer:
 
     def __init__(
         self,
-        lr: float = 0.01,
-        hidden: int = 10,
-        activation: str = "sigmoid",
+        lr: float = ex.LR,
+        hidden: int = ex.HIDDEN,
+        activation: str = ex.ACTIVATION,
         optimizer: str = "gd",
-        n: int = 100,
-        noise: float = 0.05,
-        seed: int = 0,
+        n: int = ex.N,
+        noise: float = ex.NOISE,
+        seed: int = ex.SEED,
         epochs_per_frame: int = 10,
-        epochs: int = 100,
+        epochs: int = ex.EPOCHS,
         batch_size: int | None = None,
         show_units: bool = False,
         controls=None,
-        init: str = "uniform",
+        init: str = ex.INIT,
         interval: int = 100,
     ):
         lr = _validate.positive("lr", lr)

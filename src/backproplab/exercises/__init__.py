@@ -1,0 +1,39 @@
+"""Checkers for the exercises students complete, and the network with a planted bug (chapter 6).
+
+Every ``check_*`` function tests a student's answer on fresh random inputs of several sizes
+against the package's reference implementation. It never raises: it prints one line that
+starts with "✓" and returns True, or prints what is wrong (which entry, the expected and the
+actual value, and a diagnosis when the mistake is a common one) and returns False.
+A stub that is not filled in yet gets a kind "not implemented yet" line instead.
+
+    import backproplab as bp
+    bp.exercises.check_sigmoid_prime(sigmoid_prime)
+
+One module per chapter holds that chapter's checkers; ``machinery`` holds what they share.
+"""
+
+from .ch03 import check_grad_w1_b1, check_grad_w2_b2, check_loss_and_grads
+from .ch04 import check_sigmoid_prime, check_tanh_prime
+from .ch06 import BuggyNetwork, S, check_bug_fix, check_numerical_grad
+from .ch07 import LR_EPOCHS, LR_TARGET, check_gd_step, check_learning_rate
+from .ch08 import check_momentum_step
+from .machinery import SIZES, TOL
+
+__all__ = [
+    "SIZES",
+    "TOL",
+    "check_grad_w2_b2",
+    "check_grad_w1_b1",
+    "check_loss_and_grads",
+    "check_sigmoid_prime",
+    "check_tanh_prime",
+    "S",
+    "BuggyNetwork",
+    "check_numerical_grad",
+    "check_bug_fix",
+    "LR_EPOCHS",
+    "LR_TARGET",
+    "check_gd_step",
+    "check_learning_rate",
+    "check_momentum_step",
+]

@@ -1,0 +1,166 @@
+"""Checkers for chapter 3: the four gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..activations import sigmoid_prime
+from ..network import PARAM_NAMES
+from .machinery import (
+    SIZES,
+    _call_xy,
+    _checker,
+    _compare,
+    _holds_ellipsis,
+    _NotYet,
+    _pair,
+    _problem,
+    _require_function,
+    _rng,
+    _scaled,
+    _short,
+    _sizes_text,
+    _where,
+    _Wrong,
+)
+
+
+def _top_variants(x, y, params, zhf, n):
+    """Recognised mistakes for dL/dw2 and dL/db2."""
+    z, h, f = zhf
+    d = (2.0 / n) * (f - y)  # dL/df, (n,)
+    w2 = _scaled(
+        [
+            ("", d @ h),
+            ("used z instead of h = σ(z): ∂f/∂w2 is h", d @ z),
+            ("used σ′(z) where h = σ(z) belongs: ∂f/∂w2 is h", d @ sigmoid_prime(z)),
+            ("multiplied by x: ∂f/∂w2 is h, with no x in it", (d * x) @ h),
+        ],
+        n,
+    )
+    b2 = _scaled(
+        [
+            ("", d.sum()),
+            ("multiplied by x: ∂f/∂b2 = 1, with no x in it", d @ x),
+            ("multiplied by h: that is ∂L/∂w2's factor; ∂f/∂b2 = 1", (d @ h).sum()),
+        ],
+        n,
+    )
+    return w2, b2
+
+
+def _hidden_variants(x, y, params, zhf, n):
+    """Recognised mistakes for dL/dw1 and dL/db1."""
+    z, h, f = zhf
+    d = (2.0 / n) * (f - y)
+    w2 = params["w2"]
+    up = d[:, None] * w2  # dL/dh, (n, k)
+    dz = up * h * (1.0 - h)
+    wrong_dz = [
+        ("", dz),
+        ("forgot the σ′ factor: ∂h/∂z = σ′(z) = h(1 − h) belongs in the product", up),
+        ("used σ(z) where σ′(z) = σ(z)(1 − σ(z)) belongs", up * h),
+        ("applied σ′ to h = σ(z) instead of to z", up * sigmoid_prime(h)),
+        ("forgot the w2 factor: ∂f/∂h = w2", d[:, None] * h * (1.0 - h)),
+    ]
+    w1 = _scaled([(m, x @ g) for m, g in wrong_dz], n)
+    w1 += _scaled(
+        [
+            ("forgot the x factor: ∂z/∂w1 = x" + (f" — and {m}" if m else ""), g.sum(axis=0))
+            for m, g in wrong_dz
+        ],
+        n,
+    )
+    b1 = _scaled([(m, g.sum(axis=0)) for m, g in wrong_dz], n)
+    b1 += _scaled([("multiplied by x: ∂z/∂b1 = 1, so there is no x in ∂L/∂b1", x @ dz)], n)
+    return w1, b1
+
+
+_W2_FORMULA = "∂L/∂w2 = Hᵀ δ_f with δ_f = (2/n)(f − y) (chapter 3)"
+_B2_FORMULA = "∂L/∂b2 = Σ_j (2/n)(f_j − y_j) (chapter 3)"
+_W1_FORMULA = "∂L/∂w1 = Δᵀ x with Δ = (δ_f w2ᵀ) ⊙ σ′(Z) (chapter 3)"
+_B1_FORMULA = "∂L/∂b1 = Δᵀ 1, the column sums of Δ (chapter 3)"
+
+
+@_checker("grad_w2_b2")
+def check_grad_w2_b2(grad_w2_b2, seed=None):
+    """Check grad_w2_b2(x, y, params) -> (dL_dw2 of shape (k,), dL_db2 a scalar)."""
+    sig = "grad_w2_b2(x, y, params) -> (dL_dw2, dL_db2)"
+    _require_function(grad_w2_b2, "grad_w2_b2", sig)
+    rng = _rng(seed)
+    for k, n in SIZES:
+        x, y, params, _, _, grads, zhf = _problem(rng, k, n)
+        where = _where(k, n)
+        out = _call_xy(grad_w2_b2, x, y, params, "grad_w2_b2", sig, where)
+        dw2, db2 = _pair(out, ("w2", "b2"), where, "(dL_dw2, dL_db2)")
+        if k > 1 and np.shape(dw2) == () and np.shape(db2) == (k,):
+            raise _Wrong(
+                f"the two values look swapped ({where}): return (dL_dw2, dL_db2), the (k,) "
+                "array first and the number second"
+            )
+        w2_var, b2_var = _top_variants(x, y, params, zhf, n)
+        _compare("dL_dw2", dw2, grads["w2"], where, w2_var, _W2_FORMULA)
+        _compare("dL_db2", db2, grads["b2"], where, b2_var, _B2_FORMULA)
+    return f"grad_w2_b2 is right on {len(SIZES)} random problems ({_sizes_text()})."
+
+
+@_checker("grad_w1_b1")
+def check_grad_w1_b1(grad_w1_b1, seed=None):
+    """Check grad_w1_b1(x, y, params) -> (dL_dw1 of shape (k,), dL_db1 of shape (k,))."""
+    sig = "grad_w1_b1(x, y, params) -> (dL_dw1, dL_db1)"
+    _require_function(grad_w1_b1, "grad_w1_b1", sig)
+    rng = _rng(seed)
+    for k, n in SIZES:
+        x, y, params, _, _, grads, zhf = _problem(rng, k, n)
+        where = _where(k, n)
+        out = _call_xy(grad_w1_b1, x, y, params, "grad_w1_b1", sig, where)
+        dw1, db1 = _pair(out, ("w1", "b1"), where, "(dL_dw1, dL_db1)")
+        w1_var, b1_var = _hidden_variants(x, y, params, zhf, n)
+        _compare("dL_dw1", dw1, grads["w1"], where, w1_var, _W1_FORMULA)
+        _compare("dL_db1", db1, grads["b1"], where, b1_var, _B1_FORMULA)
+    return f"grad_w1_b1 is right on {len(SIZES)} random problems ({_sizes_text()})."
+
+
+@_checker("loss_and_grads")
+def check_loss_and_grads(loss_and_grads, seed=None):
+    """Check loss_and_grads(x, y, params) -> (loss, {"w1", "b1", "w2", "b2": gradients})."""
+    sig = 'loss_and_grads(x, y, params) -> (loss, {"w1": ..., "b1": ..., "w2": ..., "b2": ...})'
+    _require_function(loss_and_grads, "loss_and_grads", sig)
+    rng = _rng(seed)
+    for k, n in SIZES:
+        x, y, params, _, loss, grads, zhf = _problem(rng, k, n)
+        where = _where(k, n)
+        out = _call_xy(loss_and_grads, x, y, params, "loss_and_grads", sig, where)
+        got_loss, got_grads = _pair(out, ("loss", "grads"), where, "(loss, grads)")
+        r = zhf[2] - y
+        loss_var = [
+            ("the sum of squares, not the mean: divide by n", np.sum(r * r)),
+            ("half the mean: the course's loss has no ½ in front", 0.5 * loss),
+            ("the root of the mean square: the loss is not square-rooted", np.sqrt(loss)),
+            ("the mean of |f − y|: the residuals must be squared", np.mean(np.abs(r))),
+            ("the mean of f − y: the residuals must be squared", np.mean(r)),
+        ]
+        _compare("loss", got_loss, loss, where, loss_var, "L = (1/n) Σ_j (f(x_j) − y_j)²")
+        if _holds_ellipsis(got_grads):
+            raise _NotYet
+        if not isinstance(got_grads, dict):
+            raise _Wrong(
+                f"the second value should be a dict of gradients with keys {PARAM_NAMES}, "
+                f"got {type(got_grads).__name__} {_short(got_grads)} ({where})"
+            )
+        missing = [nm for nm in PARAM_NAMES if nm not in got_grads]
+        if missing:
+            raise _Wrong(
+                f"the gradient dict is missing {', '.join(map(repr, missing))} ({where}); "
+                f"it needs the keys {PARAM_NAMES}, got {sorted(map(str, got_grads))}"
+            )
+        w2_var, b2_var = _top_variants(x, y, params, zhf, n)
+        w1_var, b1_var = _hidden_variants(x, y, params, zhf, n)
+        for name, var, formula in (
+            ("w1", w1_var, _W1_FORMULA),
+            ("b1", b1_var, _B1_FORMULA),
+            ("w2", w2_var, _W2_FORMULA),
+            ("b2", b2_var, _B2_FORMULA),
+        ):
+            _compare(f'grads["{name}"]', got_grads[name], grads[name], where, var, formula)
+    return f"loss_and_grads is right on {len(SIZES)} random problems ({_sizes_text()})."
