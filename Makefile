@@ -9,6 +9,12 @@ JB := $(BIN)/jupyter-book
 PYTEST := $(BIN)/python -m pytest
 # Where `make student` writes the chapters without their solutions.
 STUDENT_DIR ?= _build/student
+# axe-core, the accessibility engine tests/browser/test_a11y.py runs in Chromium: fetched from
+# the npm registry at this version, checked against the registry's sha512 (its dist.integrity,
+# `npm view axe-core@VERSION dist.integrity`), never committed. Needs node and npm.
+AXE_VERSION := 4.14.1
+AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE_JS := _build/axe/$(AXE_VERSION)/axe.min.js
 
 .DEFAULT_GOAL := help
 .PHONY: help book test test-unit test-notebooks test-browser lint student lab clean bench publish
@@ -52,11 +58,26 @@ test-unit: $(STAMP) ## The package, checker and widget tests
 test-notebooks: $(STAMP) student ## Run every chapter, instructor and student versions, with nbval
 	$(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadscope -q chapters $(STUDENT_DIR)
 
-test-browser: $(STAMP) ## Check the built site in Chromium and drive the widgets in JupyterLab
-	$(PYTEST) tests/browser -q
+test-browser: $(STAMP) $(AXE_JS) ## Check the built site in Chromium and drive the widgets in JupyterLab
+	AXE_JS=$(AXE_JS) $(PYTEST) tests/browser -q
 
 test: lint test-unit test-notebooks book test-browser ## Run every test (lint, unit, notebooks, book build, browser)
 	@echo "All tests passed."
+
+.PHONY: axe
+axe: $(AXE_JS) ## Fetch axe-core (pinned, hash-checked) for the accessibility test
+
+$(AXE_JS):
+	@command -v npm >/dev/null || { echo "npm is missing (apt-get install nodejs npm)"; exit 1; }
+	rm -rf $(@D) && mkdir -p $(@D)
+	cd $(@D) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	@got=$$(node -e 'const c = require("crypto"), fs = require("fs"); \
+		process.stdout.write("sha512-" + c.createHash("sha512") \
+		.update(fs.readFileSync(process.argv[1])).digest("base64"))' $(@D)/axe-core-$(AXE_VERSION).tgz); \
+	if [ "$$got" != "$(AXE_INTEGRITY)" ]; then \
+		echo "axe-core $(AXE_VERSION): sha512 mismatch (got $$got)"; rm -rf $(@D); exit 1; fi
+	tar -xzf $(@D)/axe-core-$(AXE_VERSION).tgz -C $(@D) --strip-components=1 package/axe.min.js
+	rm $(@D)/axe-core-$(AXE_VERSION).tgz
 
 bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/epoch.py
