@@ -24,8 +24,9 @@ import pytest
 from test_site import PAGES, ROOT, SITE_DIR, is_local, require_site, serve
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# The rules that depend on colours, run again in the dark theme.
-COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+# The rule that depends on colours, run again in the dark theme. (link-in-text-block also
+# compares colours, but the theme underlines every link in the text, so it cannot fail there.)
+COLOUR_RULES = ["color-contrast"]
 FAILING_IMPACTS = {"serious", "critical"}
 MODES = ["as loaded", "opened", "dark"]
 # A page that only forwards the reader elsewhere (index.html -> the first chapter).
