@@ -43,7 +43,8 @@ COURSE_ID = "backprop-by-hand"
 CHECK = re.compile(r"\bbp\.exercises\.(check_\w+)\(")
 LABEL = re.compile(r":label:\s*(\S+)")
 # Stub lines that only hold the place of the answer: dropped from the answer cell.
-PLACEHOLDER = re.compile(r"^\s*(\.\.\.|pass|raise NotImplementedError\b.*|.*=\s*\.\.\..*)$")
+PLACEHOLDER = re.compile(r"^\s*(\.\.\.|pass|raise NotImplementedError\b.*)$")
+ASSIGN_STUB = re.compile(r"^\s*\w+\s*=\s*\.\.\.(\s*#.*)?$")
 NOQA = re.compile(r"\s*# noqa: F811.*$")
 
 CONFIG = '''"""nbgrader settings for the course "Backprop by Hand" (written by make nbgrader)."""
@@ -107,10 +108,16 @@ def answer_source(stub: str, solution: str) -> str:
         if op == "equal":
             out += sol_lines[b0:b1]
             continue
-        hints = [s for s in stub_lines[a0:a1] if s.strip().startswith("#")]
+        hints, kept = [], []
+        for line in stub_lines[a0:a1]:
+            text = line.strip()
+            if text.startswith("#"):
+                hints.append(line)
+            elif ASSIGN_STUB.match(line):  # `name = ...  # what to put here` becomes a hint
+                hints.append(line[: len(line) - len(line.lstrip())] + "# " + text)
+            elif text and not PLACEHOLDER.match(line):
+                kept.append(line)
         answer = sol_lines[b0:b1]
-        kept = [s for s in stub_lines[a0:a1] if s.strip() and not s.strip().startswith("#")]
-        kept = [s for s in kept if not PLACEHOLDER.match(s)]
         if not any(line.strip() for line in answer):
             out += hints + kept
             continue

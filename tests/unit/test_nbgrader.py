@@ -35,7 +35,7 @@ WRONG = {
     "ex-grad-w1-b1": (" * bp.sigmoid_prime(z)", "", "σ′"),
     "ex-loss-and-grads": ("2.0 * (f - y) / len(x)", "(f - y) / len(x)", "forgot the 2"),
     "ex-activation-primes": ("1.0 - t**2", "1.0 - t", "must be squared"),
-    "ex-numerical-grad": ("/ (2 * eps)", "/ eps", "2ε"),
+    "ex-numerical-grad": ("nudge)) / (2 * eps)", "nudge)) / eps", "2ε"),
     "ex-find-the-bug": ('@ params["w2"] + params["b2"]', '@ params["w2"] + 0.5', "b2"),
     "ex-gd-step": ("- lr * grads[name]", "+ lr * grads[name]", "wrong sign"),
     "ex-learning-rate": ("lr = 0.3", "lr = 0.01", "too small"),
@@ -80,8 +80,38 @@ def _answer(cell) -> str:
     return "\n".join(line for line in cell.source.splitlines() if not MARKERS.match(line))
 
 
-def _graded(nb):
-    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+def _mistake(source: str, old: str, new: str, label: str) -> str:
+    """The answer with its first code line holding `old` (not a hint comment) changed."""
+    lines = source.splitlines()
+    for i, line in enumerate(lines):
+        if old in line and not line.strip().startswith("#"):
+            lines[i] = line.replace(old, new, 1)
+            return "\n".join(lines)
+    raise AssertionError(f"{label}: the wrong answer's {old!r} is not in its code")
+
+
+def _solution_lines(source: str) -> list:
+    """The non-blank code lines between the solution markers of a cell."""
+    region, inside = [], False
+    for line in source.splitlines():
+        if MARKERS.match(line):
+            inside = "BEGIN" in line
+        elif inside and line.strip() and not line.strip().startswith("#"):
+            region.append(line.strip())
+    return region
+
+
+def _outside_solutions(nb) -> str:
+    """All the text of a source notebook except what stands between solution markers."""
+    kept = []
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if MARKERS.match(line):
+                inside = "BEGIN" in line
+            elif not inside:
+                kept.append(line)
+    return "\n".join(kept)
 
 
 def test_every_code_exercise_has_a_typical_wrong_answer():
@@ -125,15 +155,14 @@ def test_nbgrader_round_trip(assignment, nbgrader_api):
     release = nbformat.read(root / "release" / assignment / name, as_version=4)
     released = "\n".join(c.source for c in release.cells)
     assert "BEGIN SOLUTION" not in released and "END SOLUTION" not in released
+    outside = {line.strip() for line in _outside_solutions(source).splitlines()}
     for label, cell in answers.items():
-        region, inside = [], False
-        for line in cell.source.splitlines():
-            if MARKERS.match(line):
-                inside = "BEGIN" in line
-            elif inside and line.strip() and not line.strip().startswith("#"):
-                region.append(line.strip())
+        region = _solution_lines(cell.source)
         assert region, f"{label}: no solution between the markers"
-        leaked = [line for line in region if line in {s.strip() for s in released.splitlines()}]
+        answer_only = [line for line in region if line not in outside]
+        leaked = [
+            line for line in answer_only if line in {s.strip() for s in released.splitlines()}
+        ]
         assert not leaked, f"{label}: the release still holds solution lines {leaked}"
 
     # Three submissions: as released, solved, and one typical mistake per exercise.
@@ -145,9 +174,7 @@ def test_nbgrader_round_trip(assignment, nbgrader_api):
                 continue
             cell.source = _answer(answers[label])
             if student == "wrong":
-                old, new, _ = WRONG[label]
-                assert old in cell.source, f"{label}: the wrong answer's {old!r} is not in it"
-                cell.source = cell.source.replace(old, new, 1)
+                cell.source = _mistake(cell.source, *WRONG[label][:2], label)
         folder = root / "submitted" / student / assignment
         folder.mkdir(parents=True)
         nbformat.write(sub, folder / name)
