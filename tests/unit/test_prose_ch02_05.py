@@ -5,7 +5,12 @@ checks them with a calculator: a number that is not whole must never print like 
 (1.00034 as "1"), and a rounded number shows the digits it keeps (0.70004 as "0.7000").
 """
 
+import contextlib
+import io
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -73,3 +78,97 @@ def test_the_saturation_numbers_chapter_4_quotes():
     assert round(100 * (1 - start) / 2) == 44
     shrink = bp.sigmoid_prime(0.0) / bp.sigmoid_prime(12.0)
     assert 30_000 < shrink < 50_000
+
+
+# --------------------------------------------------------------------------------------
+# Chapters 2-5 read in order, as the book and JupyterLab read them: every {eval} number is
+# computed above the text that shows it, in the instructor version and in the student copy,
+# and the prose follows the experiment when its noise changes.
+# --------------------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+PROSE_CHAPTERS = ["02-problem", "03-chain-rule", "04-activations", "05-backprop"]
+ROLE = re.compile(r"\{eval\}`([^`]*)`")
+
+
+def read_in_order(name: str, student: bool) -> str:
+    """Run the chapter's code cells and fill in its {eval} roles, in reading order.
+
+    ``student`` drops what the student copies drop: the solutions and the prose checks.
+    Returns the markdown with every role replaced by its text; a role that cannot be
+    evaluated where it stands fails the test.
+    """
+    cells = json.loads((ROOT / "chapters" / f"{name}.ipynb").read_text())["cells"]
+    space: dict = {}
+    shown = []
+    for i, cell in enumerate(cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if student and ("solution" in tags or "check-prose" in tags):
+            continue
+        src = "".join(cell["source"])
+        if cell["cell_type"] == "code":
+            with contextlib.redirect_stdout(io.StringIO()):
+                try:
+                    exec(compile(src, f"{name}[{i}]", "exec"), space)
+                except Exception:
+                    if "raises-exception" not in tags:
+                        raise
+            continue
+
+        def fill(match, i=i):
+            try:
+                return str(eval(match.group(1), space))
+            except LookupError as err:
+                pytest.fail(
+                    f"{name} cell {i}: {match.group(0)} is shown before it is computed: {err}"
+                )
+
+        shown.append(ROLE.sub(fill, src))
+    return "\n".join(shown)
+
+
+@pytest.fixture
+def agg_backend():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    before = matplotlib.get_backend()
+    plt.switch_backend("Agg")
+    yield
+    plt.close("all")
+    plt.switch_backend(before)
+
+
+@pytest.mark.parametrize("student", [False, True], ids=["instructor", "student"])
+@pytest.mark.parametrize("name", PROSE_CHAPTERS)
+def test_every_number_in_the_prose_is_computed_before_it_is_shown(name, student, agg_backend):
+    text = read_in_order(name, student)
+    assert "bp.glued" not in ROLE.sub("", text)
+
+
+def test_student_copies_of_chapters_2_to_5_never_mention_the_solution_they_lack():
+    for name in PROSE_CHAPTERS:
+        cells = json.loads((ROOT / "chapters" / f"{name}.ipynb").read_text())["cells"]
+        for i, cell in enumerate(cells):
+            tags = cell.get("metadata", {}).get("tags", [])
+            if cell["cell_type"] != "markdown" or "solution" in tags:
+                continue
+            text = "".join(cell["source"]).lower()
+            assert not re.search(r"(after|in|see) the solution|solution below", text), (name, i)
+
+
+@pytest.fixture
+def louder_noise(monkeypatch):
+    """The experiment with noise 0.1 instead of 0.05, as an instructor might set it."""
+    noise = 0.1
+    for module in (bp, bp.experiment):
+        monkeypatch.setattr(module, "NOISE", noise)
+        monkeypatch.setattr(module, "NOISE_FLOOR", noise**2)
+    return noise
+
+
+@pytest.mark.parametrize("name", PROSE_CHAPTERS)
+def test_the_prose_follows_a_changed_noise_level(name, louder_noise, agg_backend):
+    """Every hidden check still holds, and chapter 2 quotes the new numbers, not the old."""
+    text = read_in_order(name, student=False)  # runs the check-prose cells too
+    if name == "02-problem":
+        assert "0.01" in text and "0.0025" not in text
