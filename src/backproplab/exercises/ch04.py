@@ -116,8 +116,8 @@ def _sigmoid_prime_variants(z):
             ("this is the ReLU's derivative (1 where z > 0, else 0); use σ", relu_prime(z)),
         ]
         + _dot_variant(
-            "used `@` (a dot product, which adds up all the entries) where `*` belongs: "
-            "σ(z) * (1 − σ(z)) multiplies entry by entry",
+            "the values are added up into one number: `@` (a dot product) or np.sum where `*` "
+            "belongs; σ(z) * (1 − σ(z)) keeps one value per entry",
             lambda: s @ (1 - s),
             z,
         )
@@ -146,7 +146,7 @@ def _tanh_prime_variants(z):
             ("this is the ReLU's derivative (1 where z > 0, else 0); use tanh", relu_prime(z)),
         ]
         + _dot_variant(
-            "used `@` (a dot product, which adds up all the entries) where `*` belongs: "
+            "the squares are added up into one number: `@` (a dot product) where `*` belongs; "
             "tanh(z) * tanh(z) squares entry by entry",
             lambda: 1 - t @ t,
             z,
