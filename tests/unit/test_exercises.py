@@ -120,6 +120,18 @@ def grad_w2_b2_dict_other_keys(x, y, p):
     return {"dw2": h.T @ d, "db2": d.sum()}
 
 
+def grad_w2_b2_tanh_network(x, y, p):
+    h = np.tanh(np.outer(x, p["w1"]) + p["b1"])
+    d = 2 * (h @ p["w2"] + p["b2"] - y) / len(x)
+    return h.T @ d, d.sum()
+
+
+def grad_w2_b2_f_not_residual(x, y, p):
+    _, h, f = _forward(x, p)
+    d = 2 * f / len(x)
+    return h.T @ d, d.sum()
+
+
 def grad_w1_b1_swapped(x, y, p):
     return grad_w1_b1(x, y, p)[::-1]
 
@@ -263,6 +275,22 @@ def sigmoid_prime_outer(z):
     return s[:, None] * (1 - s) if s.ndim == 1 else s * (1 - s)
 
 
+def sigmoid_prime_math(z):
+    import math
+
+    s = 1 / (1 + math.exp(-z))
+    return s * (1 - s)
+
+
+def sigmoid_prime_if(z):
+    """A stable sigmoid, written with `if` as for one number."""
+    if z >= 0:
+        s = 1 / (1 + np.exp(-z))
+    else:
+        s = np.exp(z) / (1 + np.exp(z))
+    return s * (1 - s)
+
+
 def tanh_prime_cosh(z):
     return 1 / np.cosh(z) ** 2
 
@@ -383,6 +411,15 @@ def numerical_grad_entry_zero(fn, theta, eps=1e-6):
     return grad
 
 
+def numerical_grad_int(fn, theta, eps=1e-6):
+    grad = np.zeros(theta.size, dtype=int)
+    for i in range(theta.size):
+        nudge = np.zeros_like(theta)
+        nudge[i] = eps
+        grad[i] = (fn(theta + nudge) - fn(theta - nudge)) / (2 * eps)
+    return grad
+
+
 def numerical_grad_eps_squared(fn, theta, eps=1e-6):
     return numerical_grad(fn, theta, eps) * 2 * eps / eps**2
 
@@ -411,6 +448,10 @@ def predict_no_b2(params, x):
 def predict_w1_for_w2(params, x):
     _, h, _ = _forward(x, params)
     return h @ params["w1"] + params["b2"]
+
+
+def predict_hidden(params, x):
+    return _forward(x, params)[1]
 
 
 def predict_tanh(params, x):
@@ -590,6 +631,18 @@ CASES = {
         False,
         "`@` is the matrix product",
     ),
+    "grad_w2_b2 tanh network": (
+        ex.check_grad_w2_b2,
+        grad_w2_b2_tanh_network,
+        False,
+        "the gradient of a tanh network",
+    ),
+    "grad_w2_b2 f, not f − y": (
+        ex.check_grad_w2_b2,
+        grad_w2_b2_f_not_residual,
+        False,
+        "used f where the residual f − y belongs",
+    ),
     "grad_w2_b2 dict with other keys": (
         ex.check_grad_w2_b2,
         grad_w2_b2_dict_other_keys,
@@ -737,6 +790,19 @@ CASES = {
         False,
         "it raised AttributeError",
     ),
+    "sigmoid_prime with math.exp": (
+        ex.check_sigmoid_prime,
+        sigmoid_prime_math,
+        False,
+        "a function from `math`",
+    ),
+    "sigmoid_prime with if": (ex.check_sigmoid_prime, sigmoid_prime_if, False, "np.where"),
+    "tanh_prime 2σ′(2z)": (
+        ex.check_tanh_prime,
+        lambda z: 2 * bp.sigmoid_prime(2 * z),
+        False,
+        "the chain rule gives 4σ′(2z)",
+    ),
     "tanh_prime via cosh": (
         ex.check_tanh_prime,
         tanh_prime_cosh,
@@ -837,6 +903,12 @@ CASES = {
         numerical_grad_entry_zero,
         False,
         "perturb entry i, not entry 0",
+    ),
+    "numerical_grad int result": (
+        ex.check_numerical_grad,
+        numerical_grad_int,
+        False,
+        "your array holds integers",
     ),
     "numerical_grad over eps²": (
         ex.check_numerical_grad,
@@ -1154,6 +1226,7 @@ def test_the_buggy_network_adds_s_where_b2_belongs():
         ("b2", predict_no_b2, False, "b2 is missing"),
         ("b2", predict_w1_for_w2, False, "used w1 where w2 belongs"),
         ("b2", predict_tanh, False, "used tanh where the sigmoid belongs"),
+        ("b2", predict_hidden, False, "returned h = σ(z), the hidden layer"),
         ("b2", fixed_predict_stub, False, NOT_YET),
         (..., fixed_predict_stub, False, NOT_YET),
         (..., stub_not_implemented, False, NOT_YET),

@@ -31,9 +31,12 @@ def _top_variants(x, y, params, zhf, n):
     """Recognised mistakes for dL/dw2 and dL/db2."""
     z, h, f = zhf
     d = (2.0 / n) * (f - y)  # dL/df, (n,)
+    dt, ht = _tanh_net(y, params, z, n)
     w2 = _scaled(
         [
             ("", d @ h),
+            (_TANH_NET, dt @ ht),
+            ("used f where the residual f − y belongs: ∂L/∂f = (2/n)(f − y)", (2.0 / n) * f @ h),
             ("used z instead of h = σ(z): ∂f/∂w2 is h", d @ z),
             ("used σ′(z) where h = σ(z) belongs: ∂f/∂w2 is h", d @ sigmoid_prime(z)),
             ("multiplied by x: ∂f/∂w2 is h, with no x in it", (d * x) @ h),
@@ -48,6 +51,8 @@ def _top_variants(x, y, params, zhf, n):
     b2 = _scaled(
         [
             ("", d.sum()),
+            (_TANH_NET, dt.sum()),
+            ("used f where the residual f − y belongs: ∂L/∂f = (2/n)(f − y)", (2.0 / n) * f.sum()),
             ("multiplied by x: ∂f/∂b2 = 1, with no x in it", d @ x),
             ("multiplied by h: that is ∂L/∂w2's factor; ∂f/∂b2 = 1", (d @ h).sum()),
         ],
@@ -90,6 +95,10 @@ def _hidden_variants(x, y, params, zhf, n):
     )
     b1 = _scaled([(m, g.sum(axis=0)) for m, g in wrong_dz], n)
     b1 += _scaled([("multiplied by x: ∂z/∂b1 = 1, so there is no x in ∂L/∂b1", x @ dz)], n)
+    dt, ht = _tanh_net(y, params, z, n)
+    dz_t = dt[:, None] * w2 * (1.0 - ht * ht)
+    w1 += [(_TANH_NET, x @ dz_t)]
+    b1 += [(_TANH_NET, dz_t.sum(axis=0))]
     w1 += _scaled(
         [
             (
@@ -100,6 +109,15 @@ def _hidden_variants(x, y, params, zhf, n):
         n,
     )
     return w1, b1
+
+
+_TANH_NET = "this is the gradient of a tanh network; this chapter's network uses h = σ(z)"
+
+
+def _tanh_net(y, params, z, n):
+    """dL/df and h of the same network with tanh hidden units: a mix-up of activations."""
+    ht = np.tanh(z)  # (n, k)
+    return (2.0 / n) * (ht @ params["w2"] + params["b2"] - y), ht
 
 
 #: How the gradient checkers speak of an entry and of an extra axis (see _shape_hint).

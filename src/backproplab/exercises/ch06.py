@@ -272,6 +272,7 @@ def check_bug_fix(suspect, fixed_predict, seed=None):
                 "used w2 in the hidden layer where w1 belongs: z = w1 x + b1",
                 sigmoid(x[:, None] * w2 + params["b1"]) @ w2 + b2,
             ),
+            ("returned h = σ(z), the hidden layer: f = w2·h + b2, one value per sample", h),
             (
                 "used tanh where the sigmoid belongs: h = σ(z)",
                 np.tanh(z) @ w2 + b2,

@@ -155,6 +155,16 @@ def _operator_hint(err) -> list[str]:
     text = str(err)
     if "bitwise_xor" in text:
         return ["diagnosis: `^` is XOR in Python, not a power; write `z ** 2` (or `z * z`)"]
+    if "arrays can be converted to Python scalars" in text:
+        return [
+            "diagnosis: a function from `math` (math.exp, math.tanh ...) takes one number; "
+            "use numpy's (np.exp, np.tanh ...), which work on whole arrays"
+        ]
+    if "truth value of an array" in text:
+        return [
+            "diagnosis: `if`, `and`, `or` or `max` on an array asks one question of many "
+            "numbers; choose entry by entry with np.where(...) or np.maximum(...)"
+        ]
     if text.startswith("matmul"):
         return [
             "diagnosis: `@` is the matrix product; it failed on these shapes. For an "
@@ -277,6 +287,13 @@ def _as_numbers(label, value, where):
         ) from None
 
 
+def _holds_integers(value) -> bool:
+    try:
+        return np.asarray(value).dtype.kind in "iu"
+    except Exception:
+        return False
+
+
 def _shape_hint(actual, expected, variants, unit="entry", samples=False):
     """Explain a shape mismatch, recognising transposes, keepdims and forgotten sums.
 
@@ -366,6 +383,14 @@ def _compare(label, actual, expected, where, variants=(), formula="", unit="entr
         f"{label} is wrong ({where})",
         f"entry {label}{_entry(a, idx)}: expected {_fmt(e[idx])}, got {_fmt(a[idx])}",
     ]
+    if _holds_integers(actual) and (
+        np.array_equal(a, np.trunc(e)) or np.array_equal(a, np.round(e))
+    ):
+        lines.append(
+            "diagnosis: the entries were cut to whole numbers — your array holds integers "
+            "(np.zeros(..., dtype=int), or zeros_like of an int array); make it a float array"
+        )
+        raise _Wrong(*lines)
     for text, alt in variants:
         alt = np.asarray(alt, dtype=np.float64)
         if alt.shape == e.shape and relative_error(alt, e) > TOL and relative_error(a, alt) <= TOL:
