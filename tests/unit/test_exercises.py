@@ -643,6 +643,12 @@ CASES = {
         False,
         "used f where the residual f − y belongs",
     ),
+    "grad_w2_b2 one value": (
+        ex.check_grad_w2_b2,
+        lambda x, y, p: grad_w2_b2(x, y, p)[0],
+        False,
+        "return both values, separated by a comma",
+    ),
     "grad_w2_b2 dict with other keys": (
         ex.check_grad_w2_b2,
         grad_w2_b2_dict_other_keys,
@@ -697,6 +703,18 @@ CASES = {
         loss_and_grads_missing_key,
         False,
         "missing 'b1'",
+    ),
+    "loss_and_grads ½ sum": (
+        ex.check_loss_and_grads,
+        lambda x, y, p: loss_and_grads(x, y, p, loss_scale=len(x) / 2),
+        False,
+        "half the sum of squares",
+    ),
+    "loss_and_grads 3 × loss": (
+        ex.check_loss_and_grads,
+        lambda x, y, p: loss_and_grads(x, y, p, loss_scale=3.0),
+        False,
+        "the value is 3 × the right value",
     ),
     "loss_and_grads swapped": (
         ex.check_loss_and_grads,
@@ -954,6 +972,18 @@ CASES = {
         gd_step_one_gradient,
         False,
         'used grads["w1"] to move params["b1"]',
+    ),
+    "gd_step arguments in another order": (
+        ex.check_gd_step,
+        lambda params, lr, grads: {k: params[k] - lr * grads[k] for k in params},
+        False,
+        "are your parameters in the order of the signature? gd_step(params, grads, lr)",
+    ),
+    "gd_step lr twice": (
+        ex.check_gd_step,
+        lambda params, grads, lr: {k: params[k] - lr * lr * grads[k] for k in params},
+        False,
+        "the learning rate is applied twice",
     ),
     "gd_step @ for *": (ex.check_gd_step, gd_step_matmul, False, "`@` is the matrix product"),
     "momentum_step right": (ex.check_momentum_step, momentum_step, True, "✓"),

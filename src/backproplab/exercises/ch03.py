@@ -200,6 +200,10 @@ def check_loss_and_grads(loss_and_grads, seed=None):
         loss_var = [
             ("the sum of squares, not the mean: divide by n", np.sum(r * r)),
             ("half the mean: the course's loss has no ½ in front", 0.5 * loss),
+            (
+                "half the sum of squares, ½ Σ (f − y)²: the loss is the mean, (1/n) Σ",
+                0.5 * np.sum(r * r),
+            ),
             ("the root of the mean square: the loss is not square-rooted", np.sqrt(loss)),
             ("the mean of |f − y|: the residuals must be squared", np.mean(np.abs(r))),
             ("the mean of f − y: the residuals must be squared", np.mean(r)),

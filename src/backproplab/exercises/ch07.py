@@ -91,6 +91,7 @@ def check_gd_step(gd_step, seed=None):
                 ("the parameters did not move: θ − lr·g", p),
                 ("returned the gradient, not the new parameters θ − lr·g", g),
                 ("divided by the learning rate: multiply, θ − lr·g", p - g / lr),
+                ("the learning rate is applied twice: θ − lr·g, not θ − lr²·g", p - lr * lr * g),
             ]
             _compare(
                 f'new params["{name}"]', out[name], p - lr * g, where, variants, "θ ← θ − lr·g"

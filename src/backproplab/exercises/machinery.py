@@ -137,8 +137,16 @@ def _call(fn, args, name, signature, where):
         ]
         if frames and frames[-1].line:
             lines.append(f"at line {frames[-1].lineno}: {frames[-1].line.strip()}")
-        if isinstance(err, TypeError) and "argument" in str(err):
+        text = str(err)
+        if isinstance(err, TypeError) and "argument" in text:
             lines.append(f"check the signature: {signature}")
+        elif isinstance(err, TypeError) and (
+            "subscriptable" in text or "unsupported operand" in text
+        ):
+            lines.append(
+                "an argument is not what this line expects: are your parameters in the "
+                f"order of the signature? {signature}"
+            )
         lines += _operator_hint(err)
         raise _Wrong(*lines) from None
     if out is None:
@@ -399,7 +407,8 @@ def _compare(label, actual, expected, where, variants=(), formula="", unit="entr
     else:
         scale = float(np.vdot(a, e) / np.vdot(e, e)) if np.vdot(e, e) > 0 else 0.0
         if scale != 0.0 and relative_error(a, scale * e) <= TOL:
-            lines.append(f"diagnosis: every entry is {scale:.4g} × the right value")
+            what = "the value is" if a.ndim == 0 else "every entry is"
+            lines.append(f"diagnosis: {what} {scale:.4g} × the right value")
         elif formula:
             lines.append(f"no common mistake recognised; compare term by term with {formula}")
     raise _Wrong(*lines)
@@ -480,7 +489,7 @@ def _pair(out, names, where, what):
     else:
         got = f"{type(out).__name__} {_short(out)}"
     lines = [f"it should return two values, {what}, got a {got} ({where})"]
-    if isinstance(out, (tuple, list)) and len(out) == 1:
+    if not isinstance(out, (tuple, list, dict)) or len(out) == 1:
         lines.append("return both values, separated by a comma: `return a, b`")
     if isinstance(out, dict):
         lines += _key_hint(out)
