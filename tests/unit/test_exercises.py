@@ -1005,6 +1005,12 @@ CASES = {
         False,
         "moving-average form",
     ),
+    "momentum_step only params": (
+        ex.check_momentum_step,
+        lambda *args: momentum_step(*args)[0],
+        False,
+        "this is one dict of parameters; return both",
+    ),
     "momentum_step velocity in place": (
         ex.check_momentum_step,
         momentum_step_in_place,
@@ -1250,6 +1256,9 @@ def test_the_buggy_network_adds_s_where_b2_belongs():
     [
         ("b2", fixed_predict, True, "✓ the bug is b2"),
         (" B_2 ", fixed_predict, True, "✓"),
+        ("dL/db2", fixed_predict, True, "✓"),
+        ("params['b2']", fixed_predict, True, "✓"),
+        ("w2", fixed_predict, False, "not the parameter the gradient check flags"),
         ("w1", fixed_predict, False, "not the parameter the gradient check flags"),
         (2, fixed_predict, False, "parameter name in quotes"),
         ("b2", predict_still_s, False, "still adds S = 0.5"),

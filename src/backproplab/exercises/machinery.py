@@ -492,6 +492,8 @@ def _pair(out, names, where, what):
     if not isinstance(out, (tuple, list, dict)) or len(out) == 1:
         lines.append("return both values, separated by a comma: `return a, b`")
     if isinstance(out, dict):
+        if all(nm in out for nm in PARAM_NAMES):
+            lines.append("this is one dict of parameters; return both, `return a, b`")
         lines += _key_hint(out)
     raise _Wrong(*lines)
 
