@@ -15,7 +15,12 @@ How to add a checker's cases (the instructors' page, "Add an exercise", says the
    with a ✗ line, never a traceback.
 """
 
+import json
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -1338,12 +1343,6 @@ print(json.dumps({"noise": bp.NOISE, "floor": bp.NOISE_FLOOR, "verdicts": out}))
 
 def test_check_learning_rate_follows_an_edited_experiment(tmp_path):
     """The window comes from bp.experiment: with NOISE = 0.1 the target is 1.5 x 0.01."""
-    import json
-    import shutil
-    import subprocess
-    import sys
-    from pathlib import Path
-
     src = Path(bp.__file__).parent
     copy = tmp_path / "src" / "backproplab"
     shutil.copytree(src, copy, ignore=shutil.ignore_patterns("__pycache__"))

@@ -1,9 +1,11 @@
 """The checking machinery every exercise checker is built from.
 
-Call student code safely (``_call``, ``_call_xy``), compare an answer with the reference and
-name the mistake (``_compare`` with variants from ``_scaled``), spot in-place changes
-(``_unchanged``), and wrap it all so a checker prints one verdict and never raises
-(``_checker``). Each chapter's checkers live in a module of their own beside this one.
+Call student code safely (``_call``; ``_call_fresh`` and ``_call_xy`` on copies of the
+inputs, naming any input changed in place; ``_call_watching`` also collects numpy's
+warnings), compare an answer with the reference and name the mistake (``_compare`` with
+variants from ``_scaled``; ``_swapped`` for right values in each other's places), and wrap it
+all so a checker prints one verdict and never raises (``_checker``). Each chapter's checkers
+live in a module of their own beside this one; the instructors' page lists what to reuse.
 """
 
 from __future__ import annotations
