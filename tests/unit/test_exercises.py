@@ -654,6 +654,18 @@ CASES = {
         False,
         "return both values, separated by a comma",
     ),
+    "grad_w2_b2 np.dot for a transpose": (
+        ex.check_grad_w2_b2,
+        lambda x, y, p: (np.dot(_forward(x, p)[1], _delta(x, y, p)[0]), 0.0),
+        False,
+        "np.dot is the matrix product, and these shapes do not chain",
+    ),
+    "grad_w2_b2 x times w1 without [:, None]": (
+        ex.check_grad_w2_b2,
+        lambda x, y, p: (x * p["w1"] + p["b1"], 0.0),
+        False,
+        "a (7,) and a (3,) array do not broadcast",
+    ),
     "grad_w2_b2 dict with other keys": (
         ex.check_grad_w2_b2,
         grad_w2_b2_dict_other_keys,
@@ -1046,6 +1058,21 @@ CASES = {
         momentum_step_no_velocity,
         False,
         "the velocity did not change",
+    ),
+    "momentum_step plain gradient step": (
+        ex.check_momentum_step,
+        lambda params, grads, velocity, lr, beta: (
+            {k: params[k] - lr * grads[k] for k in params},
+            {k: beta * velocity[k] + grads[k] for k in params},
+        ),
+        False,
+        "the step ignored the velocity (plain gradient descent)",
+    ),
+    "momentum_step no lr": (
+        ex.check_momentum_step,
+        lambda params, grads, velocity, lr, beta: momentum_step(params, grads, velocity, 1, beta),
+        False,
+        "forgot the learning rate",
     ),
     "momentum_step β twice": (
         ex.check_momentum_step,

@@ -14,6 +14,7 @@ import dis
 import functools
 import itertools
 import os
+import re
 import sys
 import traceback
 import warnings
@@ -175,10 +176,20 @@ def _operator_hint(err) -> list[str]:
             "diagnosis: `if`, `and`, `or` or `max` on an array asks one question of many "
             "numbers; choose entry by entry with np.where(...) or np.maximum(...)"
         ]
-    if text.startswith("matmul"):
+    if text.startswith("matmul") or "not aligned" in text:
+        op = "`@`" if text.startswith("matmul") else "np.dot"
         return [
-            "diagnosis: `@` is the matrix product; it failed on these shapes. For an "
-            "entry-by-entry product write `*`"
+            f"diagnosis: {op} is the matrix product, and these shapes do not chain (the inner "
+            "sizes must match): a transpose (.T) may be missing, or `*` (entry by entry) "
+            "was meant"
+        ]
+    shapes = re.search(r"broadcast together with shapes (\([^)]*\)) (\([^)]*\))", text)
+    if shapes:
+        one, two = shapes.groups()
+        return [
+            f"diagnosis: a {one} and a {two} array do not broadcast — numpy pairs entries "
+            "from the last axis; to combine every entry of one with every entry of the "
+            "other, make one a column first (`a[:, None] * b`)"
         ]
     return []
 
