@@ -9,6 +9,7 @@ and that the result passes lint, the checker's test cases and the notebook run.
 from __future__ import annotations
 
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -123,6 +124,8 @@ def _notebook_cells():
 def add_throwaway_exercise(root: pathlib.Path) -> str:
     """Follow the guide on the repository copy at root; return the new checker's name."""
     root = pathlib.Path(root)
+    if (root / MODULE).exists():
+        raise ValueError(f"{root / MODULE} exists: the guide's example was already added there")
     # 1. the checker module
     (root / MODULE).write_text(CHECKER_MODULE)
     # 2. the export: the import before the other chapters' (sorted), the name in __all__
@@ -151,7 +154,17 @@ def add_throwaway_exercise(root: pathlib.Path) -> str:
     lines.insert(last + 1, INDEX_ROW)
     index.write_text(head + "## {doc}`02-problem`\n" + "".join(lines))
     # 6. lint and format, before make test
-    bin_dir = pathlib.Path(sys.executable).parent
     for tool, *args in FORMAT_COMMANDS:
-        subprocess.run([str(bin_dir / tool), *args], cwd=root, check=True, capture_output=True)
+        subprocess.run([_tool(root, tool), *args], cwd=root, check=True, capture_output=True)
     return CHECKER
+
+
+def _tool(root: pathlib.Path, name: str) -> str:
+    """The repository's .venv/bin/NAME, else the one beside this Python, else on PATH."""
+    for candidate in (root / ".venv" / "bin" / name, pathlib.Path(sys.executable).parent / name):
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(f"{name} is not installed (make installs it in .venv)")
+    return found

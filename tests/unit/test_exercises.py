@@ -1312,25 +1312,39 @@ def test_check_bug_fix_needs_the_parameter_and_the_fixed_forward_pass(
 
 
 # --------------------------------------------------------------------------------------
-# The learning-rate exercise: at LR_EPOCHS = 2500, lr in about [0.13, 0.33] works, >= 0.34 diverges
+# The learning-rate exercise. The checker reads bp.experiment when it runs; these tests set
+# the shipped experiment (n 100, noise 0.05, seed 0, k 10, uniform init), so that they hold
+# whatever an adopter puts in experiment.py. There, at LR_EPOCHS = 2500, lr in about
+# [0.13, 0.33] works and >= 0.34 diverges.
 # --------------------------------------------------------------------------------------
+SHIPPED = {"N": 100, "NOISE": 0.05, "NOISE_FLOOR": 0.05**2, "SEED": 0, "HIDDEN": 10}
+SHIPPED_TARGET = ex.LR_FACTOR * SHIPPED["NOISE_FLOOR"]
+
+
+@pytest.fixture
+def shipped(monkeypatch):
+    for name, value in {**SHIPPED, "INIT": "uniform"}.items():
+        monkeypatch.setattr(bp.experiment, name, value)
+
+
 @pytest.mark.parametrize("lr", [0.15, 0.2, 0.3, np.float64(0.25), np.array(0.3)], ids=repr)
-def test_check_learning_rate_accepts_a_rate_that_reaches_the_floor(lr, capsys):
+def test_check_learning_rate_accepts_a_rate_that_reaches_the_floor(lr, shipped, capsys):
     assert ex.check_learning_rate(lr) is True
     out = capsys.readouterr().out
     assert out.startswith("✓ ") and f"of {ex.LR_EPOCHS}" in out
+    assert f"≤ {SHIPPED_TARGET:.4g} (1.5 × the noise floor 0.0025)" in out
 
 
 @pytest.mark.parametrize("lr", [0.01, 0.05, 0.1])
-def test_check_learning_rate_says_too_small_with_the_loss_reached(lr, capsys):
+def test_check_learning_rate_says_too_small_with_the_loss_reached(lr, shipped, capsys):
     assert ex.check_learning_rate(lr) is False
     out = capsys.readouterr().out
     assert "too small: the loss is still" in out
-    assert f"after {ex.LR_EPOCHS} epochs (need ≤ {ex.LR_TARGET:.4g}" in out
+    assert f"after {ex.LR_EPOCHS} epochs (need ≤ {SHIPPED_TARGET:.4g}" in out
 
 
 @pytest.mark.parametrize("lr", [0.36, 0.5, 2, 1e6])
-def test_check_learning_rate_says_too_large_when_training_diverges(lr, capsys):
+def test_check_learning_rate_says_too_large_when_training_diverges(lr, shipped, capsys):
     assert ex.check_learning_rate(lr) is False
     out = capsys.readouterr().out
     assert "too large: training diverged at epoch" in out
@@ -1350,12 +1364,13 @@ def test_check_learning_rate_is_kind_to_the_stub(capsys):
 
 
 def test_the_diverging_rate_diverges_where_the_checker_says():
-    data = bp.bump_data(seed=0)
+    data = bp.bump_data(n=SHIPPED["N"], noise=SHIPPED["NOISE"], seed=SHIPPED["SEED"])
+    net = bp.Network(SHIPPED["HIDDEN"], "tanh", seed=SHIPPED["SEED"], init="uniform")
     with pytest.warns(bp.TrainingDiverged):
-        hist = bp.train(bp.Network(10, "tanh", seed=0), *data, lr=0.36, epochs=ex.LR_EPOCHS)
+        hist = bp.train(net.copy(), *data, lr=0.36, epochs=ex.LR_EPOCHS)
     assert hist.diverged
-    good = bp.train(bp.Network(10, "tanh", seed=0), *data, lr=0.3, epochs=ex.LR_EPOCHS)
-    assert not good.diverged and good.epochs_to(ex.LR_TARGET) <= ex.LR_EPOCHS
+    good = bp.train(net.copy(), *data, lr=0.3, epochs=ex.LR_EPOCHS)
+    assert not good.diverged and good.epochs_to(SHIPPED_TARGET) <= ex.LR_EPOCHS
 
 
 EDITED_EXPERIMENT_RUN = """
@@ -1374,8 +1389,12 @@ def test_check_learning_rate_follows_an_edited_experiment(tmp_path):
     copy = tmp_path / "src" / "backproplab"
     shutil.copytree(src, copy, ignore=shutil.ignore_patterns("__pycache__"))
     module = copy / "experiment.py"
-    text, count = re.subn(r"(?m)^NOISE = .*$", "NOISE = 0.1", module.read_text())
-    assert count == 1, "experiment.py no longer has a line `NOISE = ...`"
+    text = module.read_text()
+    # The shipped experiment with more noise, whatever this repository's experiment.py holds.
+    edits = {"N": "100", "NOISE": "0.1", "SEED": "0", "HIDDEN": "10", "INIT": '"uniform"'}
+    for name, value in edits.items():
+        text, count = re.subn(rf"(?m)^{name} = .*$", f"{name} = {value}", text)
+        assert count == 1, f"experiment.py no longer has a line `{name} = ...`"
     module.write_text(text)
     run = subprocess.run(
         [sys.executable, "-c", EDITED_EXPERIMENT_RUN],
