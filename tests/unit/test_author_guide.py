@@ -51,6 +51,9 @@ def test_the_guide_shows_every_step_the_test_follows():
     for tool, *args in guide.FORMAT_COMMANDS:
         assert f".venv/bin/{tool} {' '.join(args)}" in page
     assert page.index(".venv/bin/ruff format .") < page.index("make test")
+    # ruff formats the Python blocks of Markdown pages too: the page must stay as it is.
+    check = [str(BIN / "ruff"), "format", "--check", "chapters/instructors.md"]
+    assert subprocess.run(check, cwd=ROOT, capture_output=True).returncode == 0
     # Every check cell the guide shows ends with `;`: no stray True/False under it.
     assert "check_gd_step(gd_step)` |" not in page and "check_gd_step(gd_step);" in page
 
