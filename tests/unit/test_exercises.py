@@ -1159,8 +1159,13 @@ def test_an_answer_that_changes_its_inputs_in_place_is_told_so(capsys):
 
 @pytest.mark.parametrize(
     "vandalise",
-    [lambda p: p.pop("b1"), lambda p: p.update(w1="text"), lambda p: p["b2"].fill(9.0)],
-    ids=["deleted", "replaced", "filled"],
+    [
+        lambda p: p.pop("b1"),
+        lambda p: p.update(w1="text"),
+        lambda p: p["b2"].fill(9.0),
+        lambda p: p.update(v=0.0),
+    ],
+    ids=["deleted", "replaced", "filled", "added"],
 )
 def test_an_answer_that_vandalises_params_is_told_so_not_blamed_on_the_checker(vandalise, capsys):
     def vandal(x, y, p):

@@ -268,6 +268,7 @@ def _unchanged(before: dict, after: dict, where, hint=None, returned_none=False)
                 bad = [""]
             else:
                 bad = [k for k, v in original.items() if k not in now or not same(now[k], v)]
+                bad += [k for k in now if k not in original]  # a key added is a change too
         else:
             bad = [] if same(now, original) else [""]
         if bad:
