@@ -19,6 +19,7 @@ from .activations import (
     tanh,
     tanh_prime,
 )
+from .autograd import Tensor, autograd_epoch, tensor_loss
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
 from .diagram import draw_graph
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
@@ -43,6 +44,9 @@ from .training import (
 __version__ = "1.0.0"
 
 __all__ = [
+    "Tensor",
+    "autograd_epoch",
+    "tensor_loss",
     "ACTIVATIONS",
     "Activation",
     "get_activation",
