@@ -7,7 +7,7 @@ loss, grads = net.loss_and_grads(data.x, data.y)
 hist = bp.train(net, data.x, data.y, lr=0.1, epochs=1000)
 """
 
-from . import exercises, experiment, plotting
+from . import deep, exercises, experiment, plotting
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -20,6 +20,7 @@ from .activations import (
     tanh_prime,
 )
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
+from .deep import DeepNetwork, init_deep_params, layer_grad_norms
 from .diagram import draw_graph
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
@@ -55,6 +56,9 @@ __all__ = [
     "NOISE",
     "NOISE_FLOOR",
     "Dataset",
+    "DeepNetwork",
+    "init_deep_params",
+    "layer_grad_norms",
     "bump",
     "bump_data",
     "BackpropSteps",
@@ -86,6 +90,7 @@ __all__ = [
     "make_optimizer",
     "train",
     "exercises",
+    "deep",
     "experiment",
     "plotting",
     "COLORS",
