@@ -20,7 +20,7 @@ from .activations import (
     tanh_prime,
 )
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
-from .deep import DeepNetwork, init_deep_params, layer_grad_norms
+from .deep import DeepNetwork, init_deep_params, layer_grad_norms, start_grad_norms
 from .diagram import draw_graph
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
@@ -59,6 +59,7 @@ __all__ = [
     "DeepNetwork",
     "init_deep_params",
     "layer_grad_norms",
+    "start_grad_norms",
     "bump",
     "bump_data",
     "BackpropSteps",
