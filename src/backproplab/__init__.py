@@ -7,7 +7,7 @@ loss, grads = net.loss_and_grads(data.x, data.y)
 hist = bp.train(net, data.x, data.y, lr=0.1, epochs=1000)
 """
 
-from . import exercises, experiment, plotting
+from . import deep, exercises, experiment, plotting
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -21,6 +21,7 @@ from .activations import (
 )
 from .autograd import Tensor, autograd_epoch, tensor_loss
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
+from .deep import DeepNetwork, init_deep_params, layer_grad_norms, start_grad_norms
 from .diagram import draw_graph, draw_tensor_graph
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
@@ -63,6 +64,10 @@ __all__ = [
     "NOISE",
     "NOISE_FLOOR",
     "Dataset",
+    "DeepNetwork",
+    "init_deep_params",
+    "layer_grad_norms",
+    "start_grad_norms",
     "bump",
     "bump_data",
     "BackpropSteps",
@@ -94,6 +99,7 @@ __all__ = [
     "make_optimizer",
     "train",
     "exercises",
+    "deep",
     "experiment",
     "plotting",
     "COLORS",
