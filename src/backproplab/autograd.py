@@ -24,7 +24,7 @@ def sum_to(g, shape):
     axes = tuple(range(extra)) + tuple(
         extra + i for i, s in enumerate(shape) if s == 1 and g.shape[extra + i] != 1
     )
-    return g.sum(axis=axes).reshape(shape)
+    return np.asarray(g.sum(axis=axes)).reshape(shape)
 
 
 class Tensor:
