@@ -262,24 +262,21 @@ def test_the_numbered_listing_is_the_source():
     assert listing[_bug_line_number() - 1].split(None, 1)[1] == "parent.grad = downstream"
 
 
-# -- the prediction -------------------------------------------------------------------------
-def test_the_prediction_is_what_the_stepper_shows(capsys):
+# -- the prediction: the stepper's answer, and the check the chapter prints ----------------------
+def test_the_stepper_shows_d_x_squared_as_three_plus_three():
     x = bp.Tensor(3.0, name="x")
     stepper = bp.BackpropStepper(x * x)
-    assert float(stepper.steps["dL/dx"].downstream) == 6.0
-    assert ex.check_square_prediction(6) is True
+    fork = stepper.steps["dL/dx"]
+    assert [float(t) for t in fork.upstream] == [3.0, 3.0] and float(fork.downstream) == 6.0
 
 
-@pytest.mark.parametrize(
-    "answer, words",
-    [
-        (3, "only one use"),
-        (9, "not its derivative"),
-        (1, "dL/dL"),
-        (7, "add them"),
-        ("six", "a number"),
-    ],
-)
-def test_wrong_predictions_are_explained(answer, words, capsys):
-    assert ex.check_square_prediction(answer) is False
-    assert words in capsys.readouterr().out
+def test_the_value_grad_check_passes_the_chain_and_flags_every_fork():
+    report = ex.value_grad_check()
+    chain, *forks = report.rows
+    assert "chain" in chain.graph and chain.ok and len(forks) == 3
+    assert not any(row.ok for row in forks)
+    assert "WRONG" in str(report)
+    fixed = ex.ch10.buggy_value_class(
+        ex.BUGGY_AUTOGRAD.replace("parent.grad = downstream", "parent.grad += downstream")
+    )
+    assert all(row.ok for row in ex.value_grad_check(fixed).rows)

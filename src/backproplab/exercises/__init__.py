@@ -23,9 +23,9 @@ from .ch10 import (
     Value,
     check_fork_fix,
     check_mul_backward,
-    check_square_prediction,
     check_tanh_backward,
     numbered_source,
+    value_grad_check,
 )
 from .machinery import SIZES, TOL
 
@@ -53,6 +53,6 @@ __all__ = [
     "BUGGY_AUTOGRAD",
     "Value",
     "numbered_source",
+    "value_grad_check",
     "check_fork_fix",
-    "check_square_prediction",
 ]

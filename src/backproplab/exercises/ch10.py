@@ -1,5 +1,5 @@
-"""Checkers for chapter 10: backward rules run inside real Tensor graphs, the autograd with a
-bug at forks, and the prediction of d(x·x)/dx."""
+"""Checkers for chapter 10: backward rules run inside real Tensor graphs, and the autograd
+with a bug at forks."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import os
 import sys
 import textwrap
 import traceback
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..autograd import Tensor, sum_to
 from ..gradcheck import relative_error
-from .machinery import TOL, _checker, _is_stub, _NotYet, _rng, _short, _Wrong
+from .machinery import _checker, _is_stub, _NotYet, _rng, _short, _Wrong
 
 # -- the graphs every rule is run in: a chain, broadcasting, forks, the course's network --
 _MUL_SIG = "mul_backward(a, b, out): add dL/da to a.grad and dL/db to b.grad"
@@ -337,6 +338,38 @@ def _central_value(cls, fn, leaves, eps=1e-6):
     return out
 
 
+@dataclass(frozen=True)
+class ValueCheckRow:
+    graph: str
+    error: float  # the largest relative error over the inputs, {eq}`eq-relative-error`
+    ok: bool
+
+
+class ValueCheck:
+    """The gradient check of a Value class on the four graphs, one row per graph."""
+
+    def __init__(self, rows):
+        self.rows = tuple(rows)
+
+    def __str__(self) -> str:
+        lines = [f"{'graph':<26}{'relative error':>16}  verdict"]
+        lines += [f"{r.graph:<26}{r.error:>16.1e}  {'ok' if r.ok else 'WRONG'}" for r in self.rows]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def value_grad_check(cls=None, seed=0) -> ValueCheck:
+    """Compare a Value class's gradients with central differences on a chain and three forks."""
+    cls = Value if cls is None else cls
+    rows = []
+    for where, leaves, fn in sorted(_fork_tests(_rng(seed)), key=lambda t: "chain" not in t[0]):
+        got, want = _grads(cls, fn, leaves), _central_value(cls, fn, leaves)
+        error = max(relative_error(g, w) for g, w in zip(got, want, strict=True))
+        rows.append(ValueCheckRow(where, error, error <= 1e-5))
+    return ValueCheck(rows)
+
+
 def _norm(line: str) -> str:
     return "".join(str(line).split())
 
@@ -408,30 +441,4 @@ def check_fork_fix(bug_line, fixed_line, seed=None):
     return (
         f"the bug is line {number + 1}, `{_BUG}`: a value used twice kept only its last "
         f"gradient. With `{fixed}` the gradients match central differences on forks and chains."
-    )
-
-
-# -- the prediction: d(x·x)/dx at x = 3 -----------------------------------------------------
-@_checker("prediction")
-def check_square_prediction(prediction):
-    """Check the predicted d(x·x)/dx at x = 3 (the stepper's answer is 6)."""
-    if prediction is Ellipsis:
-        raise _NotYet
-    try:
-        value = float(prediction)
-    except (TypeError, ValueError):
-        raise _Wrong(f"write your prediction as a number, got {_short(prediction)}") from None
-    if abs(value - 6.0) <= TOL:
-        return "6: each use of x sends back the other factor, 3, and the fork adds 3 + 3."
-    known = {
-        3.0: "3 counts only one use of x: x feeds both inputs of ·, and each use sends back 3",
-        9.0: "9 is the value x·x, not its derivative",
-        1.0: "1 is dL/dL, where the backward pass starts; go one node further",
-        2.0: "2 is the 2 of 2x without the x; at x = 3, 2x = 6",
-    }
-    raise _Wrong(
-        f"{value:g} is not what the stepper shows",
-        f"diagnosis: {known[value]}"
-        if value in known
-        else "each use of x sends back one gradient; add them",
     )
