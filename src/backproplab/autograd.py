@@ -49,7 +49,8 @@ class Tensor:
     @staticmethod
     def _node(value, op, parents, rule, **attrs):
         out = Tensor.__new__(Tensor)  # skips the validation: value is already float64
-        out.value, out.grad, out.name, out.op = value, np.zeros_like(value), None, op
+        # an inner node's .grad is None until backward() fills it, as in PyTorch
+        out.value, out.grad, out.name, out.op = value, None, None, op
         out.parents, out.const, out._rule = parents, False, rule
         out.attrs = attrs  # what the rule and the stepper need beyond the inputs (axis, p)
         return out
@@ -74,15 +75,18 @@ class Tensor:
 
     def graph(self) -> list[Tensor]:
         """Every node this tensor was computed from, inputs before outputs (topological)."""
-        order, seen, stack = [], set(), [(self, False)]
+        order, seen = [], {id(self)}
+        stack = [(self, iter(self.parents))]
         while stack:  # depth first without recursion: deep graphs cannot hit Python's limit
-            node, done = stack.pop()
-            if done:
+            node, parents = stack[-1]
+            for parent in parents:
+                if id(parent) not in seen:
+                    seen.add(id(parent))
+                    stack.append((parent, iter(parent.parents)))
+                    break
+            else:  # every input is listed: now the node itself
+                stack.pop()
                 order.append(node)
-            elif id(node) not in seen:
-                seen.add(id(node))
-                stack.append((node, True))
-                stack.extend((p, False) for p in reversed(node.parents) if id(p) not in seen)
         return order
 
     def backward(self, grad=None) -> None:
@@ -109,7 +113,7 @@ class Tensor:
         order = self.graph()
         for node in order:
             if node.parents:  # gradients of inner nodes are recomputed, not accumulated
-                node.grad = np.zeros_like(node.value)
+                node.grad = np.zeros(node.value.shape)
         self.grad = self.grad + seed
         for node in reversed(order):  # every node after all the nodes that use it
             if node.parents:
@@ -118,7 +122,7 @@ class Tensor:
     def zero_grad(self) -> None:
         """Set .grad to zero on this tensor and on every tensor it was computed from."""
         for node in self.graph():
-            node.grad = np.zeros_like(node.value)
+            node.grad = np.zeros(node.value.shape)
 
     # -- operations: each forward value, then its rule as (local, downstream) per input ----
     def __add__(self, other):
@@ -345,9 +349,12 @@ def tensor_loss(net, x, y):
     from . import _validate
 
     x, y = _validate.as_xy(x, y)
-    params = {name: Tensor(v, name=name) for name, v in net.params.items()}
+    return _tensor_loss(net, x, y, {name: Tensor(v, name=name) for name, v in net.params.items()})
+
+
+def _tensor_loss(net, x, y, params):
     act = get_activation(net.activation).name
-    X = Tensor(x[:, None], name="x")  # (n, 1)
+    X = Tensor._node(x[:, None], "", (), None)  # (n, 1), data: no gradient
     X.const = True
     if set(params) == {"w1", "b1", "w2", "b2"}:  # f = w2 . act(w1 x + b1) + b2, eq-forward
         h = getattr(X * params["w1"] + params["b1"], act)()  # (n, k)
@@ -363,9 +370,22 @@ def tensor_loss(net, x, y):
     return (r**2).mean(), params
 
 
-def autograd_epoch(net, x, y, lr: float) -> float:
-    """One full-batch gradient-descent epoch with the gradients by Tensor; returns the loss."""
-    loss, params = tensor_loss(net, x, y)
-    loss.backward()
-    net.params = {name: t.value - lr * t.grad for name, t in params.items()}  # eq-gd-step
+def autograd_epoch(net, x, y, lr: float, epochs: int = 1) -> float:
+    """Full-batch gradient descent {eq}`eq-gd-step` with the gradients by Tensor; returns the
+    last loss. Every epoch builds the graph anew, as an eager framework does."""
+    from . import _validate
+
+    x, y = _validate.as_xy(x, y)
+    lr = _validate.positive("lr", lr)
+    loss = None
+    for _ in range(_validate.integer("epochs", epochs, minimum=1)):
+        leaves = {}
+        for name, value in net.params.items():
+            leaf = Tensor._node(value, "", (), None)  # shares the array: updated in place below
+            leaf.grad, leaf.name = np.zeros(value.shape), name
+            leaves[name] = leaf
+        loss, _ = _tensor_loss(net, x, y, leaves)
+        loss.backward()
+        for leaf in leaves.values():
+            leaf.value -= lr * leaf.grad  # the net's own array, eq-gd-step
     return float(loss.value)

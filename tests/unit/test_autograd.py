@@ -271,6 +271,28 @@ def test_an_autograd_epoch_is_one_step_of_gradient_descent():
         np.testing.assert_allclose(ours.params[name], ref.params[name], rtol=0, atol=1e-12)
 
 
+def test_autograd_epochs_in_one_call_equal_one_call_per_epoch_and_check_lr():
+    data = bp.bump_data(n=30, seed=1)
+    one, many = bp.Network(4, "relu", seed=2), bp.Network(4, "relu", seed=2)
+    for _ in range(4):
+        last = bp.autograd_epoch(one, data.x, data.y, lr=0.05)
+    assert bp.autograd_epoch(many, data.x, data.y, lr=0.05, epochs=4) == last
+    for name in bp.PARAM_NAMES:
+        np.testing.assert_array_equal(one.params[name], many.params[name])
+    with pytest.raises(ValueError, match="lr"):
+        bp.autograd_epoch(one, data.x, data.y, lr=0.0)
+    with pytest.raises(ValueError, match="epochs"):
+        bp.autograd_epoch(one, data.x, data.y, lr=0.1, epochs=0)
+
+
+def test_inner_nodes_have_no_gradient_until_backward():
+    t = bp.Tensor(np.ones(2))
+    u = (t * 2.0).sum()
+    assert u.grad is None and t.grad.shape == (2,)
+    u.backward()
+    assert u.grad == 1.0
+
+
 # -- the property: random graphs, forks and broadcasting included ---------------------------
 SHAPES = [(), (3,), (2, 3), (1, 3), (2, 1)]
 BINARY = ["+", "-", "*", "/", "@"]
