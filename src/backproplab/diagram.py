@@ -162,11 +162,12 @@ def _arrow(ax, start, end, colour, dashed: bool = False):
     )
 
 
-def draw_tensor_graph(steps, ax=None):
+def draw_tensor_graph(steps, ax=None, numbers: bool = True):
     """Draw any Tensor graph from its steps (``bp.tensor_steps(loss)``), inputs on the left.
 
-    A box per node holds its forward formula and value; below it, in orange, dL/d(node).
-    Nodes sit in columns by their distance from the inputs. Returns the matplotlib Axes.
+    A box per node holds its forward formula and, with ``numbers``, its value and below it,
+    in orange, dL/d(node). Nodes sit in columns by their distance from the inputs. Returns
+    the matplotlib Axes.
     """
     from .graph import fmt
     from .tensor_steps import formula
@@ -206,11 +207,11 @@ def draw_tensor_graph(steps, ax=None):
                 lw=1.2,
             )
         )
-        ax.text(
-            cx, cy + 0.2, f"${formula(node, steps.names)}$", ha="center", va="center", fontsize=9
-        )
-        ax.text(cx, cy - 0.2, short(node.value), ha="center", va="center", fontsize=8)
-        if not node.const:
+        tex = f"${formula(node, steps.names)}$"
+        ax.text(cx, cy + 0.2 * numbers, tex, ha="center", va="center", fontsize=9)
+        if numbers:
+            ax.text(cx, cy - 0.2, short(node.value), ha="center", va="center", fontsize=8)
+        if numbers and not node.const:
             ax.text(
                 cx,
                 cy - 0.72,

@@ -35,7 +35,7 @@ class BackpropStepper:
     """
 
     def __init__(self, net: Network | Tensor | None = None, x=None, y=None, digits: int = 4):
-        self.picture = ""
+        self.picture = self.full_picture = ""
         if isinstance(net, Tensor):
             if x is not None or y is not None:
                 raise ValueError("a Tensor graph holds its own inputs: give no x or y with it")
@@ -43,7 +43,8 @@ class BackpropStepper:
 
             self.steps = tensor_steps(net)
             self.net, self.digits, self.position = None, digits, 0
-            self.picture = _graph_picture(self.steps)
+            self.picture = _graph_picture(self.steps, numbers=False)  # no answers before the steps
+            self.full_picture = _graph_picture(self.steps, numbers=True)
             self._build()
             return
         if net is None:
@@ -164,7 +165,7 @@ class BackpropStepper:
     # -- display: the widget in a live kernel, the full table everywhere else ---------------
     def to_html(self) -> str:
         """The full worked table (under the graph's drawing): what the static website shows."""
-        return self.picture + self.steps.to_html(self.digits)
+        return self.full_picture + self.steps.to_html(self.digits)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
@@ -185,19 +186,20 @@ class BackpropStepper:
         )
 
 
-def _graph_picture(steps) -> str:
+def _graph_picture(steps, numbers: bool) -> str:
     """The graph drawn by diagram.draw_tensor_graph, as an inline PNG."""
     import matplotlib.pyplot as plt
 
     from .diagram import draw_tensor_graph
 
-    ax = draw_tensor_graph(steps)
+    ax = draw_tensor_graph(steps, numbers=numbers)
     buf = io.BytesIO()
     ax.figure.savefig(buf, format="png", dpi=90, bbox_inches="tight")
     plt.close(ax.figure)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
+    alt = ", value and gradient" if numbers else ""
     return (
         f'<img class="stepper-graph" src="data:image/png;base64,{data}" '
-        'alt="The computational graph: a box per node with its formula, value and gradient" '
+        f'alt="The computational graph: a box per node with its formula{alt}" '
         'style="max-width:100%">'
     )

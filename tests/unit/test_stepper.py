@@ -184,3 +184,11 @@ def test_the_course_network_as_a_tensor_graph_steps_to_loss_and_grads():
     for name in bp.PARAM_NAMES:
         np.testing.assert_allclose(stepper.steps.grads[name], grads[name], rtol=1e-12, atol=1e-15)
     assert all(p.grad is not None and not p.grad.any() for p in params.values())
+
+
+def test_the_live_stepper_draws_the_graph_without_the_answers():
+    _, loss = _square_graph()
+    stepper = bp.BackpropStepper(loss)
+    assert stepper.picture != stepper.full_picture
+    assert "gradient" not in stepper.picture and "gradient" in stepper.full_picture
+    assert stepper.picture in stepper.widget.children[0].value
