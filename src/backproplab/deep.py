@@ -169,6 +169,11 @@ class DeepNetwork:
         """f(x) for every sample in x, {eq}`eq-deep-forward`."""
         return self.forward(x)[2]
 
+    def contributions(self, x):
+        """Each last hidden unit's share W_L[i] a_i(x), shape (n, d_{L-1}); f = their sum + b_L."""
+        _, A, _ = self.forward(x)
+        return A[-2] * self._params[f"W{self.depth}"][:, 0]  # (n, d_{L-1}) * (d_{L-1},)
+
     def loss(self, x, y) -> float:
         """Mean squared error, {eq}`eq-loss`."""
         x, y = _validate.as_xy(x, y)

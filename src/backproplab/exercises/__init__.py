@@ -17,7 +17,7 @@ from .ch04 import check_sigmoid_prime, check_tanh_prime
 from .ch06 import BuggyNetwork, S, check_bug_fix, check_numerical_grad
 from .ch07 import LR_EPOCHS, LR_TARGET, check_gd_step, check_learning_rate
 from .ch08 import check_momentum_step
-from .ch09 import check_backward, check_vanishing_prediction
+from .ch09 import check_backward
 from .ch10 import (
     BUGGY_AUTOGRAD,
     Value,
@@ -47,7 +47,6 @@ __all__ = [
     "check_learning_rate",
     "check_momentum_step",
     "check_backward",
-    "check_vanishing_prediction",
     "check_mul_backward",
     "check_tanh_backward",
     "BUGGY_AUTOGRAD",

@@ -1,14 +1,12 @@
-"""Checkers for chapter 9: the backward pass for any depth, and where gradients vanish."""
+"""Checkers for chapter 9: the backward pass for any depth."""
 
 from __future__ import annotations
-
-import numbers
 
 import numpy as np
 
 from ..activations import sigmoid_prime, tanh_prime
-from ..data import NOISE, bump, bump_data
-from ..deep import DeepNetwork, param_names, start_grad_norms
+from ..data import NOISE, bump
+from ..deep import DeepNetwork, param_names
 from ..gradcheck import relative_error
 from .machinery import (
     TOL,
@@ -35,8 +33,6 @@ PROBLEMS = (
     ((1, 2, 2, 1), 1),
     ((1, 6, 3, 1), 50),
 )
-#: The prediction exercise: depth, activation, init, width and seeds of the measurement.
-VANISH_DEPTH, VANISH_ACTIVATION, VANISH_INIT = 6, "sigmoid", "uniform"
 
 _PRIMES = (("tanh", tanh_prime), ("sigmoid", sigmoid_prime))
 _SIG = "backward(Z, A, y, params, act_prime) -> {'W1': ..., 'b1': ..., ..., 'WL': ..., 'bL': ...}"
@@ -268,43 +264,3 @@ def check_backward(backward, seed=None):
             _compare(f"grads['{name}']", out[name], grads[name], where, variants, formula)
     shown = ", ".join(str(s) for s, _ in PROBLEMS[:3])
     return f"backward is right on {len(PROBLEMS)} random networks (sizes {shown}, …)."
-
-
-def vanishing_measurement():
-    """The prediction exercise's measurement: ||dL/dW_l|| for l = 1..6 at the start."""
-    x, y = bump_data()
-    return start_grad_norms(x, y, VANISH_DEPTH, VANISH_ACTIVATION, VANISH_INIT)
-
-
-@_checker("prediction", todo="your prediction is")
-def check_vanishing_prediction(smallest, factor):
-    """Check the guess: which layer's gradient is smallest, and how many times the largest's."""
-    if smallest is Ellipsis or factor is Ellipsis:
-        raise _NotYet
-    for label, value in (("smallest", smallest), ("factor", factor)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise _Wrong(f"{label} should be a number, got {_short(value)}")
-    norms = vanishing_measurement()
-    layer = int(np.argmin(norms)) + 1
-    ratio = float(norms.max() / norms.min())
-    measured = (
-        f"measured: layer {layer} has the smallest gradient, {ratio:.3g} times smaller than "
-        f"layer {int(np.argmax(norms)) + 1}'s"
-    )
-    if smallest != layer:
-        if not 1 <= smallest <= VANISH_DEPTH or smallest != int(smallest):
-            raise _Wrong(f"smallest should be a layer number from 1 to {VANISH_DEPTH}", measured)
-        raise _Wrong(
-            f"you predicted layer {smallest:g}; {measured}",
-            "the recursion multiplies the error by σ′ ≤ 1/4 (and by W) at every layer it "
-            "passes on its way down, so the layer furthest from the output gets the least",
-        )
-    if not (factor > 0 and np.isfinite(factor)):
-        raise _Wrong(f"factor should be a positive number of times, got {factor!r}", measured)
-    if not ratio / 10 <= factor <= ratio * 10:
-        raise _Wrong(
-            f"the right layer, but {factor:.3g} times is off by more than a factor of 10; "
-            f"{measured}",
-            "count a factor of σ′ ≤ 1/4 and of the weights for every layer between",
-        )
-    return f"right: {measured}; your {factor:.3g} is within a factor of 10."
