@@ -134,6 +134,7 @@ class DeepNetwork:
         depth = len(params) // 2
         self._sizes = (1,) + tuple(params[f"b{l}"].size for l in range(1, depth + 1))
         self._names = param_names(depth)
+        self._layers = tuple(zip(self._names[::2], self._names[1::2], strict=True))  # (W_l, b_l)
         self._params = params
 
     def copy(self) -> DeepNetwork:
@@ -154,16 +155,17 @@ class DeepNetwork:
         return self._forward(x)
 
     def _forward(self, x):
-        p, act, L = self._params, self.activation.fn, self.depth
+        p, act = self._params, self.activation.fn
         A = [x[:, None]]  # A_0: (n, 1)
         Z = []
-        for l in range(1, L + 1):
-            W, b = p[f"W{l}"], p[f"b{l}"]
+        last = self._layers[-1]
+        for layer in self._layers:
+            W, b = p[layer[0]], p[layer[1]]
             # with one input a product is all a matrix product would do, and it is faster
             z = A[-1] * W + b if W.shape[0] == 1 else A[-1] @ W + b  # (n, d_{l-1}) @ (d_{l-1}, d_l)
             Z.append(z)  # Z_l: (n, d_l)
-            A.append(act(z) if l < L else z)  # A_l: (n, d_l); the output layer is linear
-        return Z, A, A[-1][:, 0]
+            A.append(z if layer is last else act(z))  # A_l: (n, d_l); the output layer is linear
+        return Z, A, Z[-1][:, 0]
 
     def predict(self, x):
         """f(x) for every sample in x, {eq}`eq-deep-forward`."""
@@ -187,19 +189,21 @@ class DeepNetwork:
         return self._loss_and_grads(x, y)
 
     def _loss_and_grads(self, x, y):
-        p, prime, L = self._params, self.activation.prime_from_output, self.depth
+        p, prime = self._params, self.activation.prime_from_output
         Z, A, f = self._forward(x)
         r = f - y  # (n,) residuals
         loss = np.dot(r, r) / r.size
         delta = (2.0 / r.size) * r[:, None]  # Δ_L: (n, 1)                      eq-deep-output-error
-        grads = {}
-        for l in range(L, 0, -1):
-            grads[f"W{l}"] = A[l - 1].T @ delta  # (d_{l-1}, n) @ (n, d_l)        eq-deep-grad-W
-            grads[f"b{l}"] = delta.sum(axis=0)  # (d_l,)                         eq-deep-grad-b
+        grads = dict.fromkeys(self._names)  # filled from layer L down, listed from layer 1
+        for l in range(self.depth, 0, -1):
+            W_name, b_name = self._layers[l - 1]
+            grads[W_name] = A[l - 1].T @ delta  # (d_{l-1}, n) @ (n, d_l)         eq-deep-grad-W
+            grads[b_name] = delta.sum(axis=0)  # (d_l,)                          eq-deep-grad-b
             if l > 1:
-                # Δ_{l-1}: (n, d_l) @ (d_l, d_{l-1}) ⊙ (n, d_{l-1})             eq-deep-recursion
-                delta = (delta @ p[f"W{l}"].T) * prime(Z[l - 2], A[l - 1])
-        return loss, {name: grads[name] for name in self._names}
+                W = p[W_name]  # with one output column, W^T is a row: a product does it
+                back = delta * W.T if W.shape[1] == 1 else delta @ W.T  # (n, d_l) @ (d_l, d_{l-1})
+                delta = back * prime(Z[l - 2], A[l - 1])  # Δ_{l-1}: (n, d_{l-1}) eq-deep-recursion
+        return loss, grads
 
     def __repr__(self) -> str:
         return (
