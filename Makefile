@@ -11,7 +11,8 @@ PYTEST := $(BIN)/python -m pytest
 STUDENT_DIR ?= _build/student
 # `make publish` pushes to this git remote's gh-pages branch.
 REMOTE ?= origin
-# A make variable as one shell word, in single quotes: titles may hold spaces, quotes or ';'.
+# A value as one shell word, in single quotes: titles may hold spaces, quotes, ";" or "$$".
+# (`$(value TITLE)` keeps a $ in a title from being read as a make variable.)
 shell-quote = '$(subst ','\'',$(1))'
 
 .DEFAULT_GOAL := help
@@ -69,8 +70,8 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/trainer_frame.py
 
 adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://...
-	$(BIN)/python tools/adapt.py --url $(call shell-quote,$(URL)) --title $(call shell-quote,$(TITLE)) \
-		--authors $(call shell-quote,$(AUTHORS)) --hub $(call shell-quote,$(HUB))
+	$(BIN)/python tools/adapt.py --url $(call shell-quote,$(value URL)) --title $(call shell-quote,$(value TITLE)) \
+		--authors $(call shell-quote,$(value AUTHORS)) --hub $(call shell-quote,$(value HUB))
 
 student-branch: student ## Commit the student copies (no solutions, tests or instructors' pages) to the branch `student`
 	$(BIN)/python tools/student_branch.py --student-dir "$(STUDENT_DIR)"
