@@ -71,7 +71,8 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 
 adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://...
 	$(BIN)/python tools/adapt.py --url $(call shell-quote,$(value URL)) --title $(call shell-quote,$(value TITLE)) \
-		--authors $(call shell-quote,$(value AUTHORS)) --hub $(call shell-quote,$(value HUB))
+		--authors $(call shell-quote,$(value AUTHORS)) --hub $(call shell-quote,$(value HUB)) \
+		--branch $(call shell-quote,$(value BRANCH))
 
 student-branch: student ## Commit the student copies (no solutions, tests or instructors' pages) to the branch `student`
 	$(BIN)/python tools/student_branch.py --student-dir "$(STUDENT_DIR)"

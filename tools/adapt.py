@@ -1,10 +1,10 @@
 """Make the course yours: one command renames it in every place that names it.
 
     python tools/adapt.py --url https://github.com/uni/bbh --title "..." --authors "A; B" \
-        --hub https://hub.uni.edu
+        --hub https://hub.uni.edu --branch main
 
-(`make adapt URL=... TITLE=... AUTHORS=... HUB=...` calls this.) Each option is optional; an
-empty one leaves its value as it is. The files are edited line by line, so their comments and
+(`make adapt URL=... TITLE=... AUTHORS=... HUB=... BRANCH=...` calls this.) Each option is
+optional; an empty one leaves its value as it is. The files are edited line by line, so their comments and
 layout survive, and each edit is read back with a YAML parser. Running it twice changes nothing
 the second time.
 
@@ -14,6 +14,8 @@ Where each value goes:
 - TITLE: _config.yml (title), CITATION.cff (title), the README's and the welcome page's heading.
 - AUTHORS (separated by ";"): _config.yml (author), CITATION.cff (authors).
 - HUB: _config.yml (launch_buttons.jupyterhub_url); HUB=off switches the hub links off.
+- BRANCH: _config.yml (repository.branch: the branch the launch buttons start from), and the
+  README's Binder badge; for example BRANCH=student after `make student-branch`.
 
 LICENSE and LICENSE-text are left alone on purpose: both licences require that the original
 authors stay credited.
@@ -80,6 +82,19 @@ def check_hub(hub: str) -> str:
     if parts.path.rstrip("/").endswith("/hub"):
         raise AdaptError(f"HUB must be the hub's address without /hub at the end; got {hub!r}")
     return hub.rstrip("/")
+
+
+def check_branch(branch: str) -> str:
+    branch = branch.strip()
+    if (
+        not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._/-]*", branch)
+        or ".." in branch
+        or branch.endswith((".", "/", ".lock"))
+    ):
+        raise AdaptError(
+            f"BRANCH must be a git branch name, such as main or student; got {branch!r}"
+        )
+    return branch
 
 
 def check_text(name: str, value: str) -> str:
@@ -229,13 +244,14 @@ def set_badge(text: str, url: str) -> str:
 
 
 def adapt(
-    root: Path, url: str = "", title: str = "", authors: str = "", hub: str = ""
+    root: Path, url: str = "", title: str = "", authors: str = "", hub: str = "", branch: str = ""
 ) -> list[str]:
     """Apply the given values to the course at root; return the files that changed."""
     url = check_url(url) if url.strip() else ""
     title = check_text("TITLE", title) if title.strip() else ""
     names = split_authors(authors) if authors.strip() else []
     hub_value = check_hub(hub) if hub.strip() else None
+    branch = check_branch(branch) if branch.strip() else ""
 
     paths = {name: root / name for name in ("_config.yml", "CITATION.cff", "README.md", WELCOME)}
     for name, path in paths.items():
@@ -245,7 +261,12 @@ def adapt(
     new = dict(old)
 
     config = yaml.safe_load(old["_config.yml"])
-    branch = str(config.get("repository", {}).get("branch") or "main")
+    if branch:
+        new["_config.yml"] = set_yaml_value(new["_config.yml"], ("repository", "branch"), branch)
+    if url or branch:
+        badge_url = url or config["repository"]["url"]
+        badge_branch = branch or str(config["repository"].get("branch") or "main")
+        new["README.md"] = set_badge(new["README.md"], binder_url(badge_url, badge_branch))
     if url:
         new["_config.yml"] = set_yaml_value(new["_config.yml"], ("repository", "url"), url)
         new["CITATION.cff"] = set_yaml_value(new["CITATION.cff"], ("repository-code",), url)
@@ -254,7 +275,6 @@ def adapt(
             new["CITATION.cff"] = set_yaml_value(new["CITATION.cff"], ("url",), site)
         else:
             new["CITATION.cff"] = re.sub(r"^url:[^\n]*\n", "", new["CITATION.cff"], flags=re.M)
-        new["README.md"] = set_badge(new["README.md"], binder_url(url, branch))
     if title:
         new["_config.yml"] = set_yaml_value(new["_config.yml"], ("title",), title)
         new["CITATION.cff"] = set_yaml_value(new["CITATION.cff"], ("title",), title)
@@ -272,6 +292,7 @@ def adapt(
     config, cff = yaml.safe_load(new["_config.yml"]), yaml.safe_load(new["CITATION.cff"])
     expected = [
         (url, config["repository"]["url"]),
+        (branch, config["repository"]["branch"]),
         (url, cff["repository-code"]),
         (title, config["title"]),
         (title, cff["title"]),
@@ -295,17 +316,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--title", default="", help="the course's title")
     parser.add_argument("--authors", default="", help='the authors, separated by ";"')
     parser.add_argument("--hub", default="", help="the JupyterHub's address, or 'off'")
+    parser.add_argument("--branch", default="", help="the branch the launch buttons start from")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if not any(v.strip() for v in (args.url, args.title, args.authors, args.hub)):
+    if not any(v.strip() for v in (args.url, args.title, args.authors, args.hub, args.branch)):
         print(
             "Nothing to change. Give one or more of: make adapt URL=https://github.com/owner/repo "
-            'TITLE="..." AUTHORS="A; B" HUB=https://hub.example.edu',
+            'TITLE="..." AUTHORS="A; B" HUB=https://hub.example.edu BRANCH=student',
             file=sys.stderr,
         )
         return 2
     try:
-        changed = adapt(args.root, args.url, args.title, args.authors, args.hub)
+        changed = adapt(args.root, args.url, args.title, args.authors, args.hub, args.branch)
     except AdaptError as err:
         print(f"make adapt: {err}", file=sys.stderr)
         return 2

@@ -177,6 +177,18 @@ def test_a_bad_value_changes_no_file(course):
     assert read(course) == before
 
 
+def test_a_branch_moves_the_launch_buttons_and_the_badge(course):
+    adapt.adapt(course, url=URL, branch="student")
+    after = read(course)
+    assert yaml.safe_load(after["_config.yml"])["repository"]["branch"] == "student"
+    assert (
+        "https://mybinder.org/v2/gh/uni/bbh/student?urlpath=lab/tree/chapters" in after["README.md"]
+    )
+    for bad in ("-x", "a..b", "a b", "main/"):
+        with pytest.raises(adapt.AdaptError, match="BRANCH must be"):
+            adapt.adapt(course, branch=bad)
+
+
 def test_a_repository_off_github_gets_its_binder_link_and_no_pages_address(course):
     adapt.adapt(course, url="https://gitlab.com/uni/bbh")
     after = read(course)
