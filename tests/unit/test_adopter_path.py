@@ -96,7 +96,7 @@ def reduced_build(clock: Clock, label: str, pages: list[str]) -> Path:
         assert m, f"the reduced build warns: {line}"
         name = m[2]
         assert name in left_out_names or re.search(
-            rf"(:label: {name}\b|\({name}\)=|name: {name}\b)", left_out
+            rf"(:label: {name}\b|\({name}\)=|name: {name}\b|\$\$\s*\({name}\))", left_out
         ), f"the reduced build warns about something the left-out pages do not explain: {line}"
     return out / "_build" / "html"
 
