@@ -235,3 +235,41 @@ def test_adapt_change_the_noise_add_an_exercise_with_the_tests_green_at_every_st
         artifacts.mkdir(exist_ok=True)
         (artifacts / "adopter-path.txt").write_text(report + "\n", encoding="utf8")
         print(report)
+
+
+def test_the_build_log_has_no_kernel_transport_warning(tmp_path):
+    """The book's own configuration runs a notebook without the kernel's TCP warning.
+
+    ipykernel warns "Kernel is running over TCP without encryption" at every start unless the
+    kernel manager gives it CurveZMQ keys; tools/encrypted_kernels.py makes the build do so.
+    A one-notebook book with the course's _config.yml shows it quickly.
+    """
+    import nbformat
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))
+    for name, path in (config["sphinx"].get("local_extensions") or {}).items():
+        config["sphinx"]["local_extensions"][name] = str((ROOT / path).resolve())
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf8")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf8")
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# A page"),
+            nbformat.v4.new_code_cell('print("executed" + "-here")'),
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, tmp_path / "page.ipynb")
+    result = subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(tmp_path), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert "executed-here" in (tmp_path / "_build/html/page.html").read_text(encoding="utf8")
+    assert TCP_WARNING not in log
