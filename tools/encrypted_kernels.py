@@ -13,5 +13,8 @@ from jupyter_client.manager import KernelManager
 
 
 def setup(app):
-    KernelManager.transport_encryption.default_value = "auto"
+    # jupyter_client before 8.10 has no such option (and its kernels print no such warning).
+    option = getattr(KernelManager, "transport_encryption", None)
+    if option is not None:
+        option.default_value = "auto"
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,8 @@
 """A throwaway copy of the course, as an adopter's fresh clone would be (for the adopter tests).
 
 The copy holds the files git knows about (committed or not, ignored ones left out), is a git
-repository of its own with one commit, and shares this checkout's .venv through a symlink.
+repository of its own with one commit, and shares the tests' own environment (sys.prefix) as
+its .venv, through a symlink.
 The requirement files get an old date, so `make` in the copy uses that .venv as installed.
 """
 
@@ -10,10 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-VENV = ROOT / ".venv"
+# The environment running the tests (sys.prefix, not ROOT/.venv: that may be a symlink).
+VENV = Path(sys.prefix)
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Adopter",
     "GIT_AUTHOR_EMAIL": "adopter@example.edu",
@@ -55,7 +58,7 @@ def copy_course(dest: Path) -> Path:
             continue  # the .venv symlink and deleted files
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dest / name)
-    (dest / ".venv").symlink_to(VENV.resolve())
+    (dest / ".venv").symlink_to(VENV)
     for name in ("requirements.txt", "requirements-dev.txt", "pyproject.toml"):
         os.utime(dest / name, (OLD, OLD))
     run(["git", "init", "-q", "-b", "main"], dest)
