@@ -9,6 +9,8 @@ JB := $(BIN)/jupyter-book
 PYTEST := $(BIN)/python -m pytest
 # Where `make student` writes the chapters without their solutions.
 STUDENT_DIR ?= _build/student
+# Where `make nbgrader` writes the exercises as an nbgrader course.
+NBGRADER_DIR ?= _build/nbgrader
 # `make publish` pushes to this git remote's gh-pages branch.
 REMOTE ?= origin
 # A value as one shell word, in single quotes: titles may hold spaces, quotes, ";" or "$$".
@@ -16,7 +18,7 @@ REMOTE ?= origin
 shell-quote = '$(subst ','\'',$(1))'
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-unit test-notebooks test-browser lint student lab clean bench publish adapt student-branch
+.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish adapt student-branch
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -29,6 +31,11 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@# The JupyterLab settings Binder gets from postBuild (see jupyterlab-overrides.json)
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# nbgrader (for `make nbgrader` and its test) brings JupyterLab and server extensions;
+	@# switched off here so `make lab` and the browser tests see what Binder students see.
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	for ext in assignment_list course_list formgrader validate_assignment; do \
+		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$ext >/dev/null 2>&1; done
 	@touch $(STAMP)
 
 book: $(STAMP) ## Build the website into _build/html (executes every notebook)
@@ -43,6 +50,9 @@ student: $(STAMP) ## Write the student copies (solutions removed) to _build/stud
 		chapters/*.ipynb
 	cp chapters/*.md "$(STUDENT_DIR)/"
 	@echo "Student copies (cells tagged 'solution' removed) in $(STUDENT_DIR)/"
+
+nbgrader: $(STAMP) ## Write the code exercises as an nbgrader course to _build/nbgrader
+	$(BIN)/python tools/nbgrader_course.py --out "$(NBGRADER_DIR)"
 
 lab: $(STAMP) ## Open the chapters in JupyterLab
 	$(BIN)/jupyter lab chapters
@@ -68,6 +78,7 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/scaling.py
 	$(BIN)/python benchmarks/time_to_fit.py
 	$(BIN)/python benchmarks/trainer_frame.py
+	$(BIN)/python benchmarks/peer_sklearn.py
 
 adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://...
 	$(BIN)/python tools/adapt.py --url $(call shell-quote,$(value URL)) --title $(call shell-quote,$(value TITLE)) \
