@@ -234,7 +234,10 @@ def test_adapt_change_the_noise_add_an_exercise_with_the_tests_green_at_every_st
             }
         )
         assert notebooks, "the guide's step changed no chapter"
-        reduced_build(clock, "step3", notebooks)
+        html_dir = reduced_build(clock, "step3", notebooks)
+        assert any(added in page_text(html_dir, nb) for nb in notebooks), (
+            f"no built page shows the new exercise's {added}"
+        )
     finally:
         report = clock.report()
         artifacts = ROOT / "test-artifacts"
