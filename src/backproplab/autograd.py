@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from .activations import ACTIVATIONS, get_activation
+from .activations import ACTIVATIONS
 
 
 def sum_to(g, shape):
@@ -337,55 +337,3 @@ def _axis(axis, t):
     if any(not -nd <= i < nd for i in axes):
         raise ValueError(f"axis {axis} is out of range for a tensor of shape {t.shape}")
     return tuple(i % nd for i in axes)
-
-
-# -- the course's networks, rebuilt from Tensor operations -------------------------------
-def tensor_loss(net, x, y):
-    """The loss {eq}`eq-loss` of a Network or a DeepNetwork as a Tensor graph.
-
-    Returns (loss, params): params holds a leaf Tensor per parameter, under net.params'
-    keys, so that after loss.backward() params[name].grad is dL/d(name).
-    """
-    from . import _validate
-
-    x, y = _validate.as_xy(x, y)
-    return _tensor_loss(net, x, y, {name: Tensor(v, name=name) for name, v in net.params.items()})
-
-
-def _tensor_loss(net, x, y, params):
-    act = get_activation(net.activation).name
-    X = Tensor._node(x[:, None], "", (), None)  # (n, 1), data: no gradient
-    X.const = True
-    if set(params) == {"w1", "b1", "w2", "b2"}:  # f = w2 . act(w1 x + b1) + b2, eq-forward
-        h = getattr(X * params["w1"] + params["b1"], act)()  # (n, k)
-        f = h @ params["w2"] + params["b2"]  # (n,)
-        r = f - y  # (n,)
-    else:  # Z_l = A_{l-1} W_l + b_l, A_l = act(Z_l), the output layer linear
-        A, depth = X, len(params) // 2
-        for layer in range(1, depth + 1):
-            A = A @ params[f"W{layer}"] + params[f"b{layer}"]  # (n, d_l)
-            if layer < depth:
-                A = getattr(A, act)()
-        r = A - y[:, None]  # (n, 1)
-    return (r**2).mean(), params
-
-
-def autograd_epoch(net, x, y, lr: float, epochs: int = 1) -> float:
-    """Full-batch gradient descent {eq}`eq-gd-step` with the gradients by Tensor; returns the
-    last loss. Every epoch builds the graph anew, as an eager framework does."""
-    from . import _validate
-
-    x, y = _validate.as_xy(x, y)
-    lr = _validate.positive("lr", lr)
-    loss = None
-    for _ in range(_validate.integer("epochs", epochs, minimum=1)):
-        leaves = {}
-        for name, value in net.params.items():
-            leaf = Tensor._node(value, "", (), None)  # shares the array: updated in place below
-            leaf.grad, leaf.name = np.zeros(value.shape), name
-            leaves[name] = leaf
-        loss, _ = _tensor_loss(net, x, y, leaves)
-        loss.backward()
-        for leaf in leaves.values():
-            leaf.value -= lr * leaf.grad  # the net's own array, eq-gd-step
-    return float(loss.value)
