@@ -285,18 +285,13 @@ def _describe(value) -> str:
 def _numeric(name, value):
     if isinstance(value, Tensor):
         return value.value.copy()
-    if isinstance(value, (str, bytes, bool)) or value is None:
-        raise TypeError(f"{name} must be a number or a numeric array, got {_describe(value)}")
     try:
         arr = np.asarray(value)
-    except Exception:
+    except (TypeError, ValueError):  # a ragged list, or something numpy cannot read
+        arr = None
+    if arr is None or arr.dtype.kind not in "iuf":  # bool, complex, str, object: refused
         raise TypeError(
-            f"{name} must be a number or a numeric array, got {_describe(value)}"
-        ) from None
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(
-            f"{name} must be a number or a numeric array (int or float), got {_describe(value)} "
-            f"of dtype {arr.dtype}"
+            f"{name} must be a number or a numeric array (int or float), got {_describe(value)}"
         )
     return arr.astype(np.float64)  # always a copy: the tensor owns its value
 
@@ -336,4 +331,6 @@ def _axis(axis, t):
     nd = t.value.ndim
     if any(not -nd <= i < nd for i in axes):
         raise ValueError(f"axis {axis} is out of range for a tensor of shape {t.shape}")
+    if len({i % nd for i in axes}) < len(axes):
+        raise ValueError(f"axis {axis} names the same axis twice")
     return tuple(i % nd for i in axes)

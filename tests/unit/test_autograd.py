@@ -208,7 +208,7 @@ def test_shapes_that_cannot_broadcast_are_named():
         Tensor(np.ones((3, 2))) @ np.ones(3)
 
 
-@pytest.mark.parametrize("bad", ["abc", None, [1, "a"], {"a": 1}, True, 1 + 2j])
+@pytest.mark.parametrize("bad", ["abc", None, [1, "a"], [[1, 2], [3]], {"a": 1}, True, 1 + 2j])
 def test_a_non_numeric_operand_is_a_type_error_naming_it(bad):
     with pytest.raises(TypeError, match="Tensor combines with"):
         Tensor(1.0) * bad
@@ -225,6 +225,8 @@ def test_powers_must_be_integers_and_axes_valid():
         Tensor(np.ones(3)).sum(axis=1)
     with pytest.raises(TypeError, match="axis"):
         Tensor(np.ones(3)).mean(axis="0")
+    with pytest.raises(ValueError, match="axis .* twice"):
+        Tensor(np.ones((2, 3))).sum(axis=(0, -2))
 
 
 def test_a_tensor_owns_a_copy_of_its_value():
