@@ -20,7 +20,13 @@ def sum_to(g, shape):
     """Sum a broadcast gradient back to an input's shape, {eq}`eq-sum-back`."""
     if g.shape == shape:
         return g
+    shape = (int(shape),) if isinstance(shape, numbers.Integral) else tuple(shape)
     extra = g.ndim - len(shape)
+    if extra < 0 or any(s not in (1, n) for s, n in zip(shape, g.shape[extra:], strict=True)):
+        raise ValueError(
+            f"cannot sum a gradient of shape {g.shape} back to shape {shape}: an input of "
+            f"shape {shape} does not broadcast to {g.shape}; pass the shape of its own input"
+        )
     axes = tuple(range(extra)) + tuple(
         extra + i for i, s in enumerate(shape) if s == 1 and g.shape[extra + i] != 1
     )
@@ -38,6 +44,8 @@ class Tensor:
     __array_ufunc__ = None  # numpy array (op) Tensor calls our reflected operator instead
 
     def __init__(self, value, name: str | None = None):
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string or None, got {_describe(name)}")
         self.value = _numeric("value", value)
         self.grad = np.zeros_like(self.value)
         self.name = name

@@ -146,6 +146,17 @@ def test_sum_to_undoes_broadcasting():
     assert sum_to(g, ()).shape == () and sum_to(g, ()) == 24
 
 
+@pytest.mark.parametrize("shape", [(4,), (3, 4), (2, 4, 3), (2, 6)])
+def test_sum_to_a_shape_that_was_not_broadcast_names_both_shapes(shape):
+    with pytest.raises(ValueError, match=r"shape \(4, 3\) back to shape"):
+        sum_to(np.ones((4, 3)), shape)
+
+
+def test_a_name_must_be_a_string():
+    with pytest.raises(TypeError, match="name must be"):
+        Tensor(1.0, name=3)
+
+
 # -- backward: once per node, again after zero_grad ----------------------------------------
 def test_backward_visits_each_node_once_in_a_diamond():
     x = Tensor(0.7)
