@@ -134,23 +134,23 @@ class Tensor:
 
     # -- operations: each forward value, then its rule as (local, downstream) per input ----
     def __add__(self, other):
-        a, b = self, _operand(other, "+", self)
+        a, b = self, _operand(other, "+")
         return Tensor._node(_broadcast(a, b, "+", np.add), "+", (a, b), _add_rule)
 
     def __sub__(self, other):
-        a, b = self, _operand(other, "-", self)
+        a, b = self, _operand(other, "-")
         return Tensor._node(_broadcast(a, b, "-", np.subtract), "-", (a, b), _sub_rule)
 
     def __mul__(self, other):
-        a, b = self, _operand(other, "*", self)
+        a, b = self, _operand(other, "*")
         return Tensor._node(_broadcast(a, b, "*", np.multiply), "*", (a, b), _mul_rule)
 
     def __truediv__(self, other):
-        a, b = self, _operand(other, "/", self)
+        a, b = self, _operand(other, "/")
         return Tensor._node(_broadcast(a, b, "/", np.divide), "/", (a, b), _div_rule)
 
     def __matmul__(self, other):
-        a, b = self, _operand(other, "@", self)
+        a, b = self, _operand(other, "@")
         if a.value.ndim == 0 or b.value.ndim == 0:
             raise ValueError(
                 f"@ needs arrays of at least 1 dimension, got shapes {a.shape} and {b.shape}"
@@ -166,19 +166,19 @@ class Tensor:
         return Tensor._node(np.asarray(value, dtype=np.float64), "@", (a, b), _matmul_rule)
 
     def __radd__(self, other):
-        return _operand(other, "+", self) + self
+        return _operand(other, "+") + self
 
     def __rsub__(self, other):
-        return _operand(other, "-", self) - self
+        return _operand(other, "-") - self
 
     def __rmul__(self, other):
-        return _operand(other, "*", self) * self
+        return _operand(other, "*") * self
 
     def __rtruediv__(self, other):
-        return _operand(other, "/", self) / self
+        return _operand(other, "/") / self
 
     def __rmatmul__(self, other):
-        return _operand(other, "@", self) @ self
+        return _operand(other, "@") @ self
 
     def __neg__(self):
         return Tensor._node(-self.value, "neg", (self,), _neg_rule)
@@ -304,7 +304,7 @@ def _numeric(name, value):
     return arr.astype(np.float64)  # always a copy: the tensor owns its value
 
 
-def _operand(other, op, tensor):
+def _operand(other, op):
     if isinstance(other, Tensor):
         return other
     try:
