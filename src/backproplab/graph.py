@@ -254,11 +254,26 @@ class BackpropSteps:
 
 
 def fmt(value, digits: int = 4) -> str:
-    """A number or a (k,) array as printed in the tables: ``digits`` significant digits."""
+    """A number or a (k,) array as printed in the tables: ``digits`` significant digits.
+
+    A number that printing rounds keeps its trailing zeros (0.70004 prints as 0.7000), and a
+    number that is not whole never prints like a whole one: 1.00034 prints as 1.0003, not 1.
+    """
     arr = np.asarray(value, dtype=np.float64) + 0.0  # + 0.0 prints -0 as 0
     if arr.ndim == 0:
-        return f"{float(arr):.{digits}g}"
-    return "[" + ", ".join(f"{v:.{digits}g}" for v in arr) + "]"
+        return _fmt_number(float(arr), digits)
+    return "[" + ", ".join(_fmt_number(float(v), digits) for v in arr) + "]"
+
+
+def _fmt_number(v: float, digits: int) -> str:
+    text = f"{v:.{digits}g}"
+    if not np.isfinite(v) or float(text) == v:
+        return text  # printed exactly: 0.5, 1, -2
+    text = f"{v:#.{digits}g}"  # rounded: show every digit kept, 0.7000 and not 0.7
+    while float(text).is_integer() and not v.is_integer() and digits < 17:
+        digits += 1  # a student comparing with a calculator must not read 1.0003 as 1
+        text = f"{v:#.{digits}g}"
+    return text
 
 
 def fmt_html(value, digits: int = 4) -> str:
