@@ -11,9 +11,14 @@ PYTEST := $(BIN)/python -m pytest
 STUDENT_DIR ?= _build/student
 # Where `make nbgrader` writes the exercises as an nbgrader course.
 NBGRADER_DIR ?= _build/nbgrader
+# `make publish` pushes to this git remote's gh-pages branch.
+REMOTE ?= origin
+# A value as one shell word, in single quotes: titles may hold spaces, quotes, ";" or "$$".
+# (`$(value TITLE)` keeps a $ in a title from being read as a make variable.)
+shell-quote = '$(subst ','\'',$(1))'
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish
+.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish adapt student-branch
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -75,10 +80,22 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/trainer_frame.py
 	$(BIN)/python benchmarks/peer_sklearn.py
 	$(BIN)/python benchmarks/deep.py
+	$(BIN)/python benchmarks/autograd.py
 
-publish: book ## Build, then push _build/html to the gh-pages branch (ghp-import)
+adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://...
+	$(BIN)/python tools/adapt.py --url $(call shell-quote,$(value URL)) --title $(call shell-quote,$(value TITLE)) \
+		--authors $(call shell-quote,$(value AUTHORS)) --hub $(call shell-quote,$(value HUB)) \
+		--branch $(call shell-quote,$(value BRANCH))
+
+student-branch: student ## Commit the student copies (no solutions, tests or instructors' pages) to the branch `student`
+	$(BIN)/python tools/student_branch.py --student-dir "$(STUDENT_DIR)"
+
+publish: $(STAMP) ## Build, then push the site to the gh-pages branch of origin (asks first; YES=1 skips)
+	$(BIN)/python tools/publish.py --remote $(call shell-quote,$(REMOTE)) $(if $(filter 1 y yes true,$(YES)),--yes)
+	$(MAKE) book
 	$(BIN)/python -m pip install -q ghp-import==2.1.0
-	$(BIN)/ghp-import -n -p -f _build/html
+	$(BIN)/ghp-import -n -p -f -r $(call shell-quote,$(REMOTE)) _build/html
+	@echo "Pushed. The site updates within a minute or two (Settings -> Pages: branch gh-pages)."
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache .hypothesis test-artifacts

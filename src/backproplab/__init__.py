@@ -19,9 +19,10 @@ from .activations import (
     tanh,
     tanh_prime,
 )
+from .autograd import Tensor, autograd_epoch, tensor_loss
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
 from .deep import DeepNetwork, init_deep_params, layer_grad_norms, start_grad_norms
-from .diagram import draw_graph
+from .diagram import draw_graph, draw_tensor_graph
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
 from .loop import loop_epoch, loop_loss_and_grads
@@ -29,6 +30,7 @@ from .network import INITS, PARAM_NAMES, Network, init_params
 from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
 from .prose import glue, glued
 from .stepper import BackpropStepper
+from .tensor_steps import GraphSteps, tensor_steps
 from .trainer import RECOMMENDED, Trainer
 from .training import (
     GD,
@@ -44,6 +46,12 @@ from .training import (
 __version__ = "1.0.0"
 
 __all__ = [
+    "Tensor",
+    "autograd_epoch",
+    "tensor_loss",
+    "draw_tensor_graph",
+    "GraphSteps",
+    "tensor_steps",
     "ACTIVATIONS",
     "Activation",
     "get_activation",
