@@ -162,7 +162,8 @@ class DeepNetwork:
         for layer in self._layers:
             W, b = p[layer[0]], p[layer[1]]
             # with one input a product is all a matrix product would do, and it is faster
-            z = A[-1] * W + b if W.shape[0] == 1 else A[-1] @ W + b  # (n, d_{l-1}) @ (d_{l-1}, d_l)
+            z = A[-1] * W if W.shape[0] == 1 else A[-1] @ W  # (n, d_{l-1}) @ (d_{l-1}, d_l)
+            z += b  # in place: one (n, d_l) array less to allocate per layer
             Z.append(z)  # Z_l: (n, d_l)
             A.append(z if layer is last else act(z))  # A_l: (n, d_l); the output layer is linear
         return Z, A, Z[-1][:, 0]
@@ -201,8 +202,8 @@ class DeepNetwork:
             grads[b_name] = delta.sum(axis=0)  # (d_l,)                          eq-deep-grad-b
             if l > 1:
                 W = p[W_name]  # with one output column, W^T is a row: a product does it
-                back = delta * W.T if W.shape[1] == 1 else delta @ W.T  # (n, d_l) @ (d_l, d_{l-1})
-                delta = back * prime(Z[l - 2], A[l - 1])  # Δ_{l-1}: (n, d_{l-1}) eq-deep-recursion
+                delta = delta * W.T if W.shape[1] == 1 else delta @ W.T  # (n, d_l) @ (d_l, d_{l-1})
+                delta *= prime(Z[l - 2], A[l - 1])  # Δ_{l-1}: (n, d_{l-1})        eq-deep-recursion
         return loss, grads
 
     def __repr__(self) -> str:

@@ -77,14 +77,14 @@ def test_analytic_gradients_agree_with_central_differences(problem):
     loss, analytic = deep.loss_and_grads(x, y)
     numeric = bp.numerical_grads(deep, x, y, eps=1e-6)
     assert list(analytic) == list(deep.params)
+    # Central differences carry a roundoff of about 1e-16 * L / eps = 1e-10 * L per entry, so
+    # a layer whose gradient has all but vanished (deep sigmoid stacks) is compared absolutely.
+    atol = 1e-8 * max(1.0, loss)
     for name, p in deep.params.items():
         assert analytic[name].shape == p.shape
-        scale = np.linalg.norm(analytic[name]) + np.linalg.norm(numeric[name])
-        if scale < 1e-8:  # a dead ReLU layer: both must be (numerically) zero
-            assert np.linalg.norm(analytic[name]) < 1e-12
-            continue
-        err = bp.relative_error(analytic[name], numeric[name])
-        assert err < 1e-5, f"{name} of {deep}: relative error {err:.2e}"
+        np.testing.assert_allclose(
+            analytic[name], numeric[name], rtol=1e-5, atol=atol, err_msg=f"{name} of {deep}"
+        )
 
 
 def test_grad_check_reports_every_layer_and_passes():

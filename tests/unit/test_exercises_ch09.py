@@ -30,6 +30,10 @@ def backward(Z, A, y, params, act_prime, mistake=""):
             delta = back if mistake == "no-prime" else back * act_prime(z.get(mistake, Z[i - 2]))
     if mistake == "in-place":
         A[1] *= 0.5
+    if mistake == "adds-a-key":
+        params["delta"] = delta
+    if mistake == "pops-a-layer":
+        Z.pop()
     if mistake == "swapped":
         grads["b1"], grads["b2"] = grads["b2"], grads["b1"]
     if mistake == "zero-based":
@@ -65,6 +69,8 @@ def test_the_right_backward_pass_passes(capsys):
         ("lower-case", "case-sensitive"),
         ("list", "return a dict"),
         ("in-place", "changed its input A[1] in place"),
+        ("adds-a-key", "changed its input params (a key was added or removed) in place"),
+        ("pops-a-layer", "changed its input Z (the list itself"),
     ],
 )
 def test_each_common_mistake_is_named(mistake, words, capsys):

@@ -219,7 +219,10 @@ def _unchanged(before, after, where):
                 if not bad and not _equal(new[i], arr):
                     bad = f"{label}[{i}]"
         elif isinstance(old, dict):
-            bad = next((f"params[{k!r}]" for k in old if not _equal(new.get(k), old[k])), "")
+            if not isinstance(new, dict) or set(new) != set(old):
+                bad = "params (a key was added or removed)"
+            else:
+                bad = next((f"params[{k!r}]" for k in old if not _equal(new[k], old[k])), "")
         else:
             bad = "" if _equal(new, old) else label
         if bad:
