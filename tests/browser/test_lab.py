@@ -5,7 +5,8 @@ token) over the student copies exactly as `make student` writes them, with the J
 settings Binder's postBuild installs. Debian's Chromium drives it through Playwright, two
 chapters at a time. For every chapter (found by glob, so new chapters are covered), after
 Run All:
-- no reference is left unresolved (jupyterlab-myst shows those as "⚠ label");
+- no reference is left unresolved (jupyterlab-myst shows those as "⚠ label", the ⚠ an
+  icon, so the test looks for its element, not only for text);
 - no raw MyST shows (directive fences, roles, $$);
 - every {eval} number is filled in;
 - every widget draws;
@@ -172,8 +173,17 @@ SEEN = """() => {
     const markdown = [], widgets = [], errors = [];
     panel.content.widgets.forEach((cell, i) => {
         if (cell.model.type === 'markdown') {
-            if (!cell.rendered) markdown.push([i, '(not rendered: shows its source)']);
-            else markdown.push([i, cell.node.innerText]);
+            if (!cell.rendered) {
+                markdown.push([i, '(not rendered: shows its source)']);
+                return;
+            }
+            markdown.push([i, cell.node.innerText]);
+            // jupyterlab-myst's inline error: a warning icon, then the label ("⚠ eq-loss")
+            cell.node.querySelectorAll('span.text-yellow-600[title]').forEach(el => {
+                if (!el.closest('.cm-editor')) {
+                    errors.push(`markdown cell ${i}: ${el.title}: ⚠ ${el.innerText.trim()}`);
+                }
+            });
             return;
         }
         if (cell.model.type !== 'code') return;
