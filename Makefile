@@ -9,9 +9,11 @@ JB := $(BIN)/jupyter-book
 PYTEST := $(BIN)/python -m pytest
 # Where `make student` writes the chapters without their solutions.
 STUDENT_DIR ?= _build/student
+# Where `make nbgrader` writes the exercises as an nbgrader course.
+NBGRADER_DIR ?= _build/nbgrader
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-unit test-notebooks test-browser lint student lab clean bench publish
+.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -24,6 +26,11 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@# The JupyterLab settings Binder gets from postBuild (see jupyterlab-overrides.json)
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# nbgrader (for `make nbgrader` and its test) brings JupyterLab and server extensions;
+	@# switched off here so `make lab` and the browser tests see what Binder students see.
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	for ext in assignment_list course_list formgrader validate_assignment; do \
+		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$ext >/dev/null 2>&1; done
 	@touch $(STAMP)
 
 book: $(STAMP) ## Build the website into _build/html (executes every notebook)
@@ -34,6 +41,9 @@ book: $(STAMP) ## Build the website into _build/html (executes every notebook)
 student: $(STAMP) ## Write the student copies (no solutions, no instructors' pages) to _build/student
 	rm -rf "$(STUDENT_DIR)"
 	$(BIN)/python tools/student.py "$(STUDENT_DIR)"
+
+nbgrader: $(STAMP) ## Write the code exercises as an nbgrader course to _build/nbgrader
+	$(BIN)/python tools/nbgrader_course.py --out "$(NBGRADER_DIR)"
 
 lab: $(STAMP) ## Open the chapters in JupyterLab
 	$(BIN)/jupyter lab chapters
@@ -59,6 +69,7 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/scaling.py
 	$(BIN)/python benchmarks/time_to_fit.py
 	$(BIN)/python benchmarks/trainer_frame.py
+	$(BIN)/python benchmarks/peer_sklearn.py
 
 publish: book ## Build, then push _build/html to the gh-pages branch (ghp-import)
 	$(BIN)/python -m pip install -q ghp-import==2.1.0

@@ -7,6 +7,7 @@ import numpy as np
 from . import _validate
 from . import experiment as ex
 from .activations import get_activation
+from .flat import flat_views
 
 PARAM_NAMES = ("w1", "b1", "w2", "b2")
 INITS = ("uniform", "xavier", "he")
@@ -48,6 +49,7 @@ class Network:
         self.activation = get_activation(activation)
         self.init = init
         self._params = init_params(hidden, init, seed)
+        flat_views(self._params)  # one buffer behind the four arrays: see flat.py
 
     # -- parameters -------------------------------------------------------------------
     @property
@@ -80,6 +82,7 @@ class Network:
             if arr.shape != want:
                 raise ValueError(f"params[{name!r}] must have shape {want}, got {arr.shape}")
             checked[name] = arr
+        flat_views(checked)
         self._params = checked
 
     def copy(self) -> Network:
@@ -87,6 +90,7 @@ class Network:
         twin = object.__new__(type(self))  # subclasses (the buggy network) stay themselves
         twin.activation, twin.init = self.activation, self.init
         twin._params = {name: p.copy() for name, p in self._params.items()}
+        flat_views(twin._params)
         return twin
 
     # -- forward ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate
+from .flat import flat, flat_views
 
 OPTIMIZERS = ("gd", "momentum", "adam")
 
@@ -17,7 +18,12 @@ class TrainingDiverged(UserWarning):
 
 
 class GD:
-    """Plain gradient descent, {eq}`eq-gd-step`: theta <- theta - lr * g."""
+    """Plain gradient descent, {eq}`eq-gd-step`: theta <- theta - lr * g.
+
+    ``step(params, grads)`` updates the parameters in place. Underneath, ``_step`` works on
+    one flat vector theta behind all of them (``flat.flat_views``), so a step costs a few
+    numpy calls however many parameter arrays there are.
+    """
 
     name = "gd"
 
@@ -25,8 +31,11 @@ class GD:
         self.lr = lr
 
     def step(self, params: dict, grads: dict) -> None:
-        for name, g in grads.items():
-            params[name] -= self.lr * g
+        """One step: every params[name] moves, in place, given grads[name]."""
+        self._step(flat_views(params), flat(grads, params))
+
+    def _step(self, theta: np.ndarray, g: np.ndarray) -> None:
+        theta -= self.lr * g
 
 
 class Momentum(GD):
@@ -37,14 +46,15 @@ class Momentum(GD):
     def __init__(self, lr: float, beta: float = 0.9):
         super().__init__(lr)
         self.beta = beta
-        self.velocity: dict = {}
+        self.velocity = None  # v starts at 0, so the first step's v is g itself
 
-    def step(self, params: dict, grads: dict) -> None:
-        for name, g in grads.items():
-            v = self.velocity.get(name)
-            v = g.copy() if v is None else self.beta * v + g
-            self.velocity[name] = v
-            params[name] -= self.lr * v
+    def _step(self, theta: np.ndarray, g: np.ndarray) -> None:
+        if self.velocity is None or self.velocity.shape != g.shape:
+            self.velocity = g.copy()
+        else:
+            self.velocity *= self.beta
+            self.velocity += g
+        theta -= self.lr * self.velocity
 
 
 class Adam(GD):
@@ -56,17 +66,18 @@ class Adam(GD):
         super().__init__(lr)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.t = 0
-        self.m: dict = {}
-        self.v: dict = {}
+        self.m = self.v = None
 
-    def step(self, params: dict, grads: dict) -> None:
+    def _step(self, theta: np.ndarray, g: np.ndarray) -> None:
+        if self.m is None or self.m.shape != g.shape:
+            self.m, self.v = np.zeros_like(g), np.zeros_like(g)
         self.t += 1
         c1, c2 = 1.0 - self.beta1**self.t, 1.0 - self.beta2**self.t
-        for name, g in grads.items():
-            m = self.beta1 * self.m.get(name, 0.0) + (1.0 - self.beta1) * g
-            v = self.beta2 * self.v.get(name, 0.0) + (1.0 - self.beta2) * g * g
-            self.m[name], self.v[name] = m, v
-            params[name] -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
+        self.m *= self.beta1
+        self.m += (1.0 - self.beta1) * g
+        self.v *= self.beta2
+        self.v += (1.0 - self.beta2) * g * g
+        theta -= self.lr * (self.m / c1) / (np.sqrt(self.v / c2) + self.eps)
 
 
 def make_optimizer(name: str, lr: float) -> GD:
@@ -119,7 +130,8 @@ def train(
     optimizer: 'gd', 'momentum', 'adam', or an optimizer object to continue with (its
     state carries over; `lr` replaces its learning rate). batch_size None means full batch.
     val: an optional (x_val, y_val) pair. callback(epoch, net, history) runs after every
-    epoch; returning False stops training. history: a History to append to.
+    epoch; returning False (or numpy's False) stops training, None goes on.
+    history: a History to append to.
     seed: int or numpy Generator, for the order of the mini-batches.
     """
     x, y = _validate.as_xy(x, y)
@@ -144,15 +156,17 @@ def train(
     n = x.size
     full = batch_size is None or batch_size >= n
     params = net.params
+    theta = flat_views(params)  # every params[name] is a view into theta
+    names = list(params)
 
     # Overflow is expected when a run diverges; we detect it ourselves and say so in words.
-    good = {name: p.copy() for name, p in params.items()}
+    good = theta.copy()
     with np.errstate(all="ignore"):
         for _ in range(epochs):
-            start = {name: p.copy() for name, p in params.items()}
+            start = theta.copy()
             if full:
                 loss, grads = net._loss_and_grads(x, y)
-                optimizer.step(params, grads)
+                optimizer._step(theta, flat(grads, names))
             else:
                 order = rng.permutation(n)
                 loss = 0.0
@@ -160,28 +174,32 @@ def train(
                     idx = order[begin : begin + batch_size]
                     batch_loss, grads = net._loss_and_grads(x[idx], y[idx])
                     loss += batch_loss * idx.size / n
-                    optimizer.step(params, grads)
+                    optimizer._step(theta, flat(grads, names))
             # A step that overflows a parameter shows up as a non-finite loss in the next
             # epoch; checking the scalar loss alone keeps the loop lean.
             if not np.isfinite(loss):
-                _diverged(hist, params, good, loss, lr, optimizer.name)
+                _diverged(hist, theta, good, loss, lr, optimizer.name)
                 break
             good = start
             hist.loss.append(float(loss))
             if val is not None:
                 r = net._forward(xv)[2] - yv
                 hist.val_loss.append(float(np.dot(r, r) / r.size))
-            if callback is not None and callback(hist.epochs, net, hist) is False:
+            if callback is not None and _stops(callback(hist.epochs, net, hist)):
                 break
-        if not hist.diverged and not all(np.isfinite(p).all() for p in params.values()):
-            _diverged(hist, params, good, np.inf, lr, optimizer.name)
+        if not hist.diverged and not np.isfinite(theta).all():
+            _diverged(hist, theta, good, np.inf, lr, optimizer.name)
     return hist
 
 
-def _diverged(hist: History, params: dict, good: dict, loss, lr: float, optimizer: str) -> None:
+def _stops(answer) -> bool:
+    """A callback stops training by returning False (numpy's False too); None goes on."""
+    return answer is not None and not answer
+
+
+def _diverged(hist: History, theta, good, loss, lr: float, optimizer: str) -> None:
     """Mark the run diverged, restore the last finite parameters and say what to do."""
-    for name in params:
-        params[name][...] = good[name]
+    theta[...] = good
     what = "nan" if np.isnan(loss) else "inf" if np.isinf(loss) else "non-finite in a parameter"
     hist.diverged = True
     hist.message = (

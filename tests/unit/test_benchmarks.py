@@ -16,6 +16,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
         ("scaling.py", ["ns/(n·k)", "log-log slope"]),
         ("time_to_fit.py", ["adam", "momentum", "epochs"]),
         ("trainer_frame.py", ["median / budget", "noise floor"]),
+        ("peer_sklearn.py", ["bp, recommended preset", "epochs", "median of"]),
     ],
 )
 def test_benchmark_script_runs_and_reports_ratios(script, expected):

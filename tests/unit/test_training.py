@@ -186,3 +186,51 @@ def test_bad_training_arguments_name_what_is_allowed(data, kwargs, error, words)
     args = dict(lr=0.1, epochs=5) | kwargs
     with pytest.raises(error, match=words):
         bp.train(fresh(), data.x, data.y, **args)
+
+
+def test_a_callback_returning_numpys_false_stops_training(data):
+    net = fresh()
+    hist = bp.train(net, data.x, data.y, epochs=50, callback=lambda e, n, h: np.float64(e) < 5)
+    assert hist.epochs == 5
+
+
+def test_parameters_are_views_of_one_buffer_that_training_keeps(data):
+    net = fresh()
+    w1 = net.params["w1"]
+    theta = w1.base
+    assert all(p.base is theta for p in net.params.values())
+    assert theta.size == sum(p.size for p in net.params.values())
+    before = w1.copy()
+    bp.train(net, data.x, data.y, lr=0.1, epochs=3, optimizer="adam")
+    bp.train(net, data.x, data.y, lr=0.1, epochs=3, optimizer="adam")
+    assert net.params["w1"] is w1 and not np.array_equal(w1, before)  # trained in place
+
+
+def test_a_parameter_replaced_by_hand_is_trained_too(data):
+    net, twin = fresh(), fresh()
+    net.params["b1"] = net.params["b1"] + 0.0  # no longer a view of the buffer
+    bp.train(net, data.x, data.y, lr=0.1, epochs=5, optimizer="momentum")
+    bp.train(twin, data.x, data.y, lr=0.1, epochs=5, optimizer="momentum")
+    for name in bp.PARAM_NAMES:
+        np.testing.assert_array_equal(net.params[name], twin.params[name])
+
+
+def test_flat_adam_matches_adam_written_per_parameter(data):
+    """The one-buffer step is eq-adam, array by array, to the last bit."""
+    net = fresh("tanh")
+    ref = {k: v.copy() for k, v in net.params.items()}
+    m = {k: 0.0 for k in ref}
+    v = {k: 0.0 for k in ref}
+    opt = bp.Adam(lr=0.05)
+    for t in range(1, 6):
+        grads = net.loss_and_grads(data.x, data.y)[1]
+        opt.step(net.params, grads)
+        twin = bp.Network(hidden=10, activation="tanh")
+        twin.params = ref
+        g_ref = twin.loss_and_grads(data.x, data.y)[1]
+        for k in ref:
+            m[k] = 0.9 * m[k] + 0.1 * g_ref[k]
+            v[k] = 0.999 * v[k] + 0.001 * g_ref[k] * g_ref[k]
+            ref[k] = ref[k] - 0.05 * (m[k] / (1 - 0.9**t)) / (np.sqrt(v[k] / (1 - 0.999**t)) + 1e-8)
+    for k in ref:
+        np.testing.assert_allclose(net.params[k], ref[k], rtol=1e-13, atol=1e-15)
