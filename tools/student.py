@@ -48,7 +48,9 @@ HIDDEN_TAGS = ("remove-cell",)
 ROLE = re.compile(r"\{(eq|numref|ref|doc)\}`([^`]+)`")
 EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
 EQ_LABEL = re.compile(r"\$\$[ \t]*\(([A-Za-z0-9_.:-]+)\)")
-DIRECTIVE = re.compile(r"^[ \t]*(`{3,}|:{3,})\{([\w-]+)\}[ \t]*([^\n]*)\n((?:[ \t]*:[\w-]+:[^\n]*\n)*)", re.M)
+DIRECTIVE = re.compile(
+    r"^[ \t]*(`{3,}|:{3,})\{([\w-]+)\}[ \t]*([^\n]*)\n((?:[ \t]*:[\w-]+:[^\n]*\n)*)", re.M
+)
 OPTION = re.compile(r"^[ \t]*:([\w-]+):[ \t]*(.*?)[ \t]*$", re.M)
 TARGET = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=[ \t]*\n+[ \t]*#+[ \t]+(.+)$", re.M)
 HEADING = re.compile(r"^#[ \t]+(.+?)[ \t]*$", re.M)
@@ -200,16 +202,10 @@ class Book:
                 return m[0]  # jupyterlab-myst resolves it within the notebook
             if same_page and target.kind == "figure" and target.kept:
                 where = "above" if target.cell < cell else "below"
-                return f"the figure {where}"
+                return f"{_sentence_case('the', m)} figure {where}"
             return self._target_link(role, title, target, same_page)
 
-        out = ROLE.sub(replace, text)
-        # "the figure below" at the start of a sentence reads "The figure below"
-        return re.sub(
-            r"(^|[.!?:]\s+|\n\s*(?:[-*+]|\d+\.)?\s*|\|\s*)the figure (above|below)",
-            lambda m: f"{m[1]}The figure {m[2]}",
-            out,
-        )
+        return ROLE.sub(replace, text)
 
     def _doc_link(self, title: str, target: str, here: PurePosixPath) -> str:
         doc = _normalise(target.lstrip("/") if target.startswith("/") else str(here / target))
@@ -249,6 +245,15 @@ class Book:
         for cell in nb.cells:
             del cell.metadata["_bp_index"]
         return nb
+
+
+def _sentence_case(word: str, m: re.Match) -> str:
+    """`word`, capitalised if the match `m` starts a sentence, a list item or a table cell."""
+    before = m.string[: m.start()].rstrip(" \t")
+    line = before.rsplit("\n", 1)[-1]
+    starts = not before or before.endswith((".", "!", "?", "|", "\n"))
+    starts = starts or re.fullmatch(r"\s*(?:[-*+]|\d+[.)])", line) is not None
+    return word.capitalize() if starts else word
 
 
 def chapter_name(page: Page) -> str:
