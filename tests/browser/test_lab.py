@@ -217,6 +217,8 @@ class Chapter:
     started: float = 0.0
     problems: list = field(default_factory=list)
     seconds: float = 0.0
+    widgets: int = 0  # widget outputs checked
+    markdown: int = 0  # rendered Markdown cells checked
 
 
 def _open(context, lab, chapter: Chapter, slot: int) -> None:
@@ -270,11 +272,14 @@ def _inspect(chapter: Chapter, artifacts: Path) -> None:
     """Wait for the numbers and widgets to settle, then record whatever is still wrong."""
     deadline = time.monotonic() + SETTLE_TIMEOUT
     while True:
-        problems = _what_is_wrong(chapter.page.evaluate(SEEN))
+        seen = chapter.page.evaluate(SEEN)
+        problems = _what_is_wrong(seen)
         if not problems or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     chapter.problems += problems
+    chapter.widgets = sum(expected for _, expected, *_ in seen["widgets"])
+    chapter.markdown = len(seen["markdown"])
     chapter.seconds = time.monotonic() - chapter.started
     chapter.page.screenshot(path=str(artifacts / f"lab-{Path(chapter.name).stem}.png"))
 
@@ -309,7 +314,10 @@ def run_all(browser, lab, artifacts):
                 if chapter.name not in (TRAINING, BACKPROP):
                     chapter.page.close()
         time.sleep(0.3)
-    timings = ", ".join(f"{c.name} {c.seconds:.0f} s" for c in done.values())
+    timings = ", ".join(
+        f"{c.name} {c.seconds:.0f} s ({c.markdown} markdown cells, {c.widgets} widgets)"
+        for c in done.values()
+    )
     (artifacts / "lab-run-all-times.txt").write_text(
         f"Run All in {len(done)} chapters, {PARALLEL} at a time: "
         f"{time.monotonic() - start:.0f} s ({timings})\n"
@@ -322,6 +330,14 @@ def run_all(browser, lab, artifacts):
 def test_every_student_chapter_runs_all_and_reads_clean_in_jupyterlab(run_all, chapter):
     problems = run_all[chapter].problems
     assert not problems, f"{chapter} in JupyterLab:\n" + "\n".join(problems)
+
+
+def test_the_run_all_check_read_the_prose_and_the_widgets(run_all):
+    """The checks above saw something: every chapter's prose, and the widget chapters' widgets."""
+    assert all(chapter.markdown > 0 for chapter in run_all.values())
+    for name in (TRAINING, BACKPROP):
+        if name in run_all:
+            assert run_all[name].widgets > 0, f"no widget output found in {name}"
 
 
 # --------------------------------------------------------------------------------------
@@ -476,3 +492,15 @@ def test_student_links_to_the_website_land_on_the_numbered_target(home):
             if got != shown:
                 wrong.append(f"{where}: [{text}] -> {url}: the site shows {got!r} there")
     assert not wrong, "\n".join(wrong)
+
+
+def test_jupyterlab_reports_jupyterlab_myst_compatible():
+    """`jupyter labextension list` must not call the MyST renderer incompatible (see the
+    comment on the JupyterLab pin in requirements.txt)."""
+    listed = subprocess.run(
+        [str(JUPYTER), "labextension", "list"], capture_output=True, text=True, check=False
+    )
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)  # no colours
+    line = next((ln for ln in text.splitlines() if "jupyterlab-myst" in ln), "")
+    assert re.search(r"enabled\s+OK", line), f"jupyterlab-myst is not enabled and OK:\n{text}"
+    assert "not compatible" not in text, text
