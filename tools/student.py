@@ -18,7 +18,8 @@ A student copy
   for a page students do not get); a figure of the same notebook, whose caption lives in
   the cell's metadata where JupyterLab does not show it, becomes "the figure above/below".
 
-The numbers and anchors are Sphinx's: with ``numfig`` and no numbered sections, equations
+It needs only nbformat, nbconvert and PyYAML, which JupyterLab brings along, so postBuild
+runs it in Binder's lean student environment. The numbers and anchors are Sphinx's: with ``numfig`` and no numbered sections, equations
 (labelled display math), figures (named) and exercises are numbered across the whole book
 in the order of _toc.yml, and an anchor is docutils' id of the label.
 """
@@ -53,6 +54,8 @@ DIRECTIVE = re.compile(
 )
 OPTION = re.compile(r"^[ \t]*:([\w-]+):[ \t]*(.*?)[ \t]*$", re.M)
 TARGET = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=[ \t]*\n+[ \t]*#+[ \t]+(.+)$", re.M)
+# A fenced block of literal text (not a {directive}): examples in it are not references.
+CODE_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(?!\s*\{)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
 HEADING = re.compile(r"^#[ \t]+(.+?)[ \t]*$", re.M)
 FORMAT = {"equation": "({number})", "figure": "Fig. {number}", "exercise": "Exercise {number}"}
 
@@ -146,6 +149,7 @@ class Book:
                 continue
             if cell.cell_type != "markdown":
                 continue
+            text = _blank_code(text)
             found = []  # (position, target): equations and directives interleave
             for m in EQ_LABEL.finditer(text):
                 found.append((m.start(), Target(m[1], "equation", page.doc, i, kept, True)))
@@ -187,8 +191,11 @@ class Book:
         """`text` of page `doc` (cell index `cell` of a notebook, None for a .md page), with
         every reference a student's JupyterLab cannot resolve turned into plain Markdown."""
         here = PurePosixPath(doc).parent
+        code = [m.span() for m in CODE_FENCE.finditer(text)]
 
         def replace(m: re.Match) -> str:
+            if any(start <= m.start() < end for start, end in code):
+                return m[0]  # an example in a code block, shown as written
             role, content = m[1], m[2].strip()
             explicit = EXPLICIT.match(content)
             title, label = (explicit[1].strip(), explicit[2].strip()) if explicit else ("", content)
@@ -245,6 +252,11 @@ class Book:
         for cell in nb.cells:
             del cell.metadata["_bp_index"]
         return nb
+
+
+def _blank_code(text: str) -> str:
+    """`text` with its literal code blocks blanked out (same length, so positions hold)."""
+    return CODE_FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
 
 
 def _sentence_case(word: str, m: re.Match) -> str:

@@ -494,6 +494,34 @@ def test_student_links_to_the_website_land_on_the_numbered_target(home):
     assert not wrong, "\n".join(wrong)
 
 
+def test_the_student_tool_numbers_every_target_as_the_website_does(home):
+    """Equations, figures and exercises: tools/student.py's numbers are the site's."""
+    if not (SITE_DIR / "chapters").is_dir():
+        reason = f"no built site in {SITE_DIR}: run `make book` first, or set SITE_DIR"
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import student
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    book = student.Book(ROOT)
+    shown = {"equation": "({})", "figure": "Fig. {}", "exercise": "Exercise {}"}
+    targets = [t for t in book.targets.values() if t.number is not None and t.label]
+    assert {t.kind for t in targets} >= {"equation", "figure", "exercise"}, targets
+    wrong = []
+    for t in targets:
+        html = (SITE_DIR / f"{t.doc}.html").read_text()
+        at = html.find(f'id="{t.anchor}"')
+        near = html[at : at + 20_000] if at >= 0 else ""
+        printed = re.search(r'class="eqno">(\(\d+\))|caption-number">([^<]+?)\s*<', near)
+        got = printed and (printed[1] or printed[2]).strip()
+        if got != shown[t.kind].format(t.number):
+            wrong.append(f"{t.doc} {t.label}: tool says {t.number}, the site shows {got!r}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_jupyterlab_reports_jupyterlab_myst_compatible():
     """`jupyter labextension list` must not call the MyST renderer incompatible (see the
     comment on the JupyterLab pin in requirements.txt)."""

@@ -492,7 +492,9 @@ def book(tmp_path):
         "      - file: chapters/instructors\n"
     )
     pages = {
-        "01-welcome.md": "# Welcome\n\nStart with {doc}`02-a`; teachers see {doc}`instructors`.\n",
+        "01-welcome.md": "# Welcome\n\nStart with {doc}`02-a`; teachers see {doc}`instructors`.\n"
+        "\n````text\n```{exercise-start} An example, not an exercise\n:label: ex-example\n```\n"
+        "See {eq}`eq-a`.\n````\n",
         "instructors.md": "# For instructors\n\nThe answer to everything.\n",
     }
     for name, text in pages.items():
@@ -516,6 +518,7 @@ def book(tmp_path):
             ),
             ("figure", "fig-b"),
             ("markdown", "- {numref}`fig-a` and {numref}`Figure %s <fig-b>`"),
+            ("markdown", "As in {numref}`ex-a`."),
         ),
     }
     for name, nb in chapters.items():
@@ -560,6 +563,11 @@ def test_a_figure_of_the_same_notebook_becomes_the_figure_above_or_below(book):
     assert book["02-a.ipynb"][5] == "1. The figure above again."  # a list item starts afresh
     b = book["03-b.ipynb"][3]  # another chapter's figure: a link to it, numbered as the site
     assert b == f"- [Fig. 1 in chapter 2]({SITE}02-a.html#fig-a) and the figure above"
+
+
+def test_examples_in_code_blocks_are_left_alone_and_take_no_number(book):
+    assert "See {eq}`eq-a`.\n````" in book["01-welcome.md"]
+    assert book["03-b.ipynb"][4] == f"As in [Exercise 1 in chapter 2]({SITE}02-a.html#ex-a)."
 
 
 def test_refs_and_docs_point_at_the_student_notebook_and_unknown_labels_stay(book):
