@@ -70,6 +70,8 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/time_to_fit.py
 	$(BIN)/python benchmarks/trainer_frame.py
 	$(BIN)/python benchmarks/peer_sklearn.py
+	$(BIN)/python benchmarks/deep.py
+	$(BIN)/python benchmarks/autograd.py
 
 publish: book ## Build, then push _build/html to the gh-pages branch (ghp-import)
 	$(BIN)/python -m pip install -q ghp-import==2.1.0

@@ -7,7 +7,7 @@ loss, grads = net.loss_and_grads(data.x, data.y)
 hist = bp.train(net, data.x, data.y, lr=0.1, epochs=1000)
 """
 
-from . import exercises, experiment, plotting
+from . import deep, exercises, experiment, plotting
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -19,8 +19,10 @@ from .activations import (
     tanh,
     tanh_prime,
 )
+from .autograd import Tensor, autograd_epoch, tensor_loss
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
-from .diagram import draw_graph
+from .deep import DeepNetwork, init_deep_params, layer_grad_norms, start_grad_norms
+from .diagram import draw_graph, draw_tensor_graph
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
 from .loop import loop_epoch, loop_loss_and_grads
@@ -28,6 +30,7 @@ from .network import INITS, PARAM_NAMES, Network, init_params
 from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
 from .prose import glue, glued
 from .stepper import BackpropStepper
+from .tensor_steps import GraphSteps, tensor_steps
 from .trainer import RECOMMENDED, Trainer
 from .training import (
     GD,
@@ -43,6 +46,12 @@ from .training import (
 __version__ = "1.0.0"
 
 __all__ = [
+    "Tensor",
+    "autograd_epoch",
+    "tensor_loss",
+    "draw_tensor_graph",
+    "GraphSteps",
+    "tensor_steps",
     "ACTIVATIONS",
     "Activation",
     "get_activation",
@@ -55,6 +64,10 @@ __all__ = [
     "NOISE",
     "NOISE_FLOOR",
     "Dataset",
+    "DeepNetwork",
+    "init_deep_params",
+    "layer_grad_norms",
+    "start_grad_norms",
     "bump",
     "bump_data",
     "BackpropSteps",
@@ -86,6 +99,7 @@ __all__ = [
     "make_optimizer",
     "train",
     "exercises",
+    "deep",
     "experiment",
     "plotting",
     "COLORS",

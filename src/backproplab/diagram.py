@@ -160,3 +160,85 @@ def _arrow(ax, start, end, colour, dashed: bool = False):
             shrinkB=0,
         )
     )
+
+
+def draw_tensor_graph(steps, ax=None, numbers: bool = True):
+    """Draw any Tensor graph from its steps (``bp.tensor_steps(loss)``), inputs on the left.
+
+    A box per node holds its forward formula and, with ``numbers``, its value and below it,
+    in orange, dL/d(node). Nodes sit in columns by their distance from the inputs. Returns
+    the matplotlib Axes.
+    """
+    from .graph import fmt
+    from .tensor_steps import formula
+
+    shown = [n for n in steps.order if not (n.const and n.value.ndim == 0)]
+    depth = {}
+    for node in steps.order:  # inputs first, so every parent's column is known
+        depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
+    columns: dict[int, list] = {}
+    for node in shown:
+        columns.setdefault(depth[id(node)], []).append(node)
+    width, height = 3.2, 1.9
+    pos = {
+        id(node): np.array([col * width, -(row - (len(nodes) - 1) / 2) * height])
+        for col, nodes in columns.items()
+        for row, node in enumerate(nodes)
+    }
+    if ax is None:
+        rows = max(len(nodes) for nodes in columns.values())
+        _, ax = plt.subplots(figsize=(1.0 + 2.6 * len(columns), 0.6 + 1.5 * rows))
+
+    def short(value):
+        arr = np.asarray(value)
+        return fmt(arr, 3) if arr.size <= 3 else f"shape {arr.shape}"
+
+    for node in shown:
+        cx, cy = pos[id(node)]
+        colour = _LEAF if node.const else _FORWARD
+        ax.add_patch(
+            FancyBboxPatch(
+                (cx - _BOX_W / 2 - 0.2, cy - 0.5),
+                _BOX_W + 0.4,
+                1.0,
+                boxstyle="round,pad=0.04",
+                facecolor="#F4F4F4",
+                edgecolor=colour,
+                lw=1.2,
+            )
+        )
+        tex = f"${formula(node, steps.names)}$"
+        ax.text(cx, cy + 0.2 * numbers, tex, ha="center", va="center", fontsize=9)
+        if numbers:
+            ax.text(cx, cy - 0.2, short(node.value), ha="center", va="center", fontsize=8)
+        if numbers and not node.const:
+            ax.text(
+                cx,
+                cy - 0.72,
+                f"∂L/∂{steps.names[id(node)]} = {short(node_grad(steps, node))}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=_BACKWARD,
+            )
+        for i, parent in enumerate(node.parents):
+            if id(parent) in pos:
+                a, b = pos[id(parent)], pos[id(node)]
+                direction = (b - a) / np.linalg.norm(b - a)
+                # a value used twice by one node (x * x) gets two arrows, side by side
+                twice = node.parents.count(parent) > 1
+                shift = np.array([0.0, 0.15 if i == 0 else -0.15]) if twice else 0.0
+                _arrow(ax, a + direction * 1.25 + shift, b - direction * 1.25 + shift, _FORWARD)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 1.5, max(xs) + 1.5)
+    ax.set_ylim(min(ys) - 1.1, max(ys) + 0.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def node_grad(steps, node):
+    """dL/d(node) as the steps computed it (the total, after any fork)."""
+    name = steps.names[id(node)]
+    return steps[f"dL/d{name}"].downstream

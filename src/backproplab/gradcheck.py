@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate
-from .network import PARAM_NAMES
 
 #: Relative-error bands, {eq}`eq-relative-error`: below FINE all is well, above WRONG a formula is.
 FINE, WRONG = 1e-7, 1e-2
@@ -18,8 +17,7 @@ def numerical_grads(net, x, y, eps: float = 1e-6) -> dict:
     x, y = _validate.as_xy(x, y)
     eps = _validate.positive("eps", eps)
     grads = {}
-    for name in PARAM_NAMES:
-        p = net.params[name]
+    for name, p in net.params.items():  # the network's own names: w1 ... b2, or W1 ... bL
         g = np.zeros_like(p)
         for i in np.ndindex(p.shape):
             keep = p[i].copy()
@@ -78,5 +76,5 @@ def grad_check(net, x, y, eps: float = 1e-6) -> GradCheck:
     """Compare ``net.loss_and_grads`` with central differences, parameter by parameter."""
     _, analytic = net.loss_and_grads(x, y)
     numerical = numerical_grads(net, x, y, eps)
-    errors = {name: relative_error(analytic[name], numerical[name]) for name in PARAM_NAMES}
+    errors = {name: relative_error(analytic[name], numerical[name]) for name in numerical}
     return GradCheck(errors, analytic, numerical)

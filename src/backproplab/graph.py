@@ -92,80 +92,20 @@ _FORWARD = (
 )
 
 
-class BackpropSteps:
-    """The forward and backward steps for one sample; ``steps["dL/dz"]`` looks one up.
+class StepTable:
+    """Forward steps then backward steps, rendered as the stepper's two tables."""
 
-    ``grads`` holds the four parameter gradients (same keys and shapes as ``net.params``),
-    ``loss`` the loss. Shown in a notebook it is the worked table; ``to_markdown()`` gives
-    the same table as text.
-    """
+    forward: tuple[ForwardStep, ...]
+    backward: tuple[BackwardStep, ...]
 
-    def __init__(self, x: float, y: float, forward, backward, activation: str):
-        self.x, self.y = x, y
-        self.forward: tuple[ForwardStep, ...] = tuple(forward)
-        self.backward: tuple[BackwardStep, ...] = tuple(backward)
-        self.activation = activation
-        by_name = {s.name: s for s in self.forward + self.backward}
-        self.loss = float(by_name["L"].value)
-        self.grads = {
-            name: np.asarray(by_name[f"dL/d{name}"].downstream, dtype=np.float64).copy()
-            for name in PARAM_NAMES
-        }
-        self._by_name = by_name
-
-    def __getitem__(self, name: str):
-        try:
-            return self._by_name[name]
-        except KeyError:
-            raise KeyError(f"no step {name!r}; the steps are {', '.join(self._by_name)}") from None
+    def _intro(self, digits: int) -> str:
+        raise NotImplementedError
 
     def __iter__(self):
         return iter(self.forward + self.backward)
 
     def __len__(self) -> int:
         return len(self.forward) + len(self.backward)
-
-    def __repr__(self) -> str:
-        return (
-            f"BackpropSteps(x={self.x:g}, y={self.y:g}, k={self.grads['w1'].size}, "
-            f"activation={self.activation!r}, loss={self.loss:.6g})"
-        )
-
-    # -- rendering --------------------------------------------------------------------
-    def forward_rows(self, digits: int = 4) -> list[list[str]]:
-        """Rows [node, label, formula, value] of the forward table, values as printed."""
-        return [[s.name, s.label, s.formula, fmt(s.value, digits)] for s in self.forward]
-
-    def backward_rows(self, digits: int = 4) -> list[list[str]]:
-        """Rows [gradient, label, formula, upstream, local, downstream], values as printed."""
-        return [
-            [
-                s.name,
-                s.label,
-                s.formula,
-                fmt(s.upstream, digits),
-                fmt(s.local, digits),
-                fmt(s.downstream, digits),
-            ]
-            for s in self.backward
-        ]
-
-    def to_markdown(self, digits: int = 4) -> str:
-        """Both tables as Markdown (formulas in $...$)."""
-        head = (
-            f"Sample x = {fmt(self.x, digits)}, y = {fmt(self.y, digits)}, "
-            f"k = {self.grads['w1'].size}, σ = {self.activation}\n\n"
-        )
-        fwd = ["| node | formula | value |", "| --- | --- | --- |"]
-        fwd += [f"| {r[0]} | ${r[2]}$ | {r[3]} |" for r in self.forward_rows(digits)]
-        bwd = [
-            "| gradient | formula | upstream | local | downstream = upstream × local |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        bwd += [
-            f"| {r[0]} | ${r[2]}$ | {r[3]} | {r[4]} | {r[5]} |" for r in self.backward_rows(digits)
-        ]
-        return head + "\n".join(fwd) + "\n\n" + "\n".join(bwd) + "\n"
 
     def to_html(
         self, digits: int = 4, upto: int | None = None, highlight: int | None = None
@@ -221,11 +161,7 @@ class BackpropSteps:
                 f"<tbody>{body}</tbody></table>"
             )
 
-        sample = (
-            f"one sample x = {fmt(self.x, digits)}, y = {fmt(self.y, digits)}; "
-            f"k = {self.grads['w1'].size} hidden units, σ = {self.activation}"
-        )
-        parts = [f'<div class="backprop-steps"><p>{html.escape(sample)}</p>']
+        parts = [f'<div class="backprop-steps"><p>{html.escape(self._intro(digits))}</p>']
         parts.append(
             table(
                 "Forward pass",
@@ -249,24 +185,126 @@ class BackpropSteps:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+
+class BackpropSteps(StepTable):
+    """The forward and backward steps for one sample; ``steps["dL/dz"]`` looks one up.
+
+    ``grads`` holds the four parameter gradients (same keys and shapes as ``net.params``),
+    ``loss`` the loss. Shown in a notebook it is the worked table; ``to_markdown()`` gives
+    the same table as text.
+    """
+
+    def __init__(self, x: float, y: float, forward, backward, activation: str):
+        self.x, self.y = x, y
+        self.forward: tuple[ForwardStep, ...] = tuple(forward)
+        self.backward: tuple[BackwardStep, ...] = tuple(backward)
+        self.activation = activation
+        by_name = {s.name: s for s in self.forward + self.backward}
+        self.loss = float(by_name["L"].value)
+        self.grads = {
+            name: np.asarray(by_name[f"dL/d{name}"].downstream, dtype=np.float64).copy()
+            for name in PARAM_NAMES
+        }
+        self._by_name = by_name
+
+    def __getitem__(self, name: str):
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise KeyError(f"no step {name!r}; the steps are {', '.join(self._by_name)}") from None
+
+    def _intro(self, digits: int) -> str:
+        return (
+            f"one sample x = {fmt(self.x, digits)}, y = {fmt(self.y, digits)}; "
+            f"k = {self.grads['w1'].size} hidden units, σ = {self.activation}"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"BackpropSteps(x={self.x:g}, y={self.y:g}, k={self.grads['w1'].size}, "
+            f"activation={self.activation!r}, loss={self.loss:.6g})"
+        )
+
+    # -- rendering --------------------------------------------------------------------
+    def forward_rows(self, digits: int = 4) -> list[list[str]]:
+        """Rows [node, label, formula, value] of the forward table, values as printed."""
+        return [[s.name, s.label, s.formula, fmt(s.value, digits)] for s in self.forward]
+
+    def backward_rows(self, digits: int = 4) -> list[list[str]]:
+        """Rows [gradient, label, formula, upstream, local, downstream], values as printed."""
+        return [
+            [
+                s.name,
+                s.label,
+                s.formula,
+                fmt(s.upstream, digits),
+                fmt(s.local, digits),
+                fmt(s.downstream, digits),
+            ]
+            for s in self.backward
+        ]
+
+    def to_markdown(self, digits: int = 4) -> str:
+        """Both tables as Markdown (formulas in $...$)."""
+        head = (
+            f"Sample x = {fmt(self.x, digits)}, y = {fmt(self.y, digits)}, "
+            f"k = {self.grads['w1'].size}, σ = {self.activation}\n\n"
+        )
+        fwd = ["| node | formula | value |", "| --- | --- | --- |"]
+        fwd += [f"| {r[0]} | ${r[2]}$ | {r[3]} |" for r in self.forward_rows(digits)]
+        bwd = [
+            "| gradient | formula | upstream | local | downstream = upstream × local |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        bwd += [
+            f"| {r[0]} | ${r[2]}$ | {r[3]} | {r[4]} | {r[5]} |" for r in self.backward_rows(digits)
+        ]
+        return head + "\n".join(fwd) + "\n\n" + "\n".join(bwd) + "\n"
+
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
 
+class Terms(tuple):
+    """The gradients a fork adds up, shown as "a + b" in the tables."""
+
+
 def fmt(value, digits: int = 4) -> str:
-    """A number or a (k,) array as printed in the tables: ``digits`` significant digits."""
+    """A number or an array as printed in the tables: ``digits`` significant digits.
+
+    A number that printing rounds keeps its trailing zeros (0.70004 prints as 0.7000), and a
+    number that is not whole never prints like a whole one: 1.00034 prints as 1.0003, not 1.
+    """
+    if isinstance(value, Terms):
+        return " + ".join(fmt(v, digits) for v in value)
     arr = np.asarray(value, dtype=np.float64) + 0.0  # + 0.0 prints -0 as 0
     if arr.ndim == 0:
-        return f"{float(arr):.{digits}g}"
-    return "[" + ", ".join(f"{v:.{digits}g}" for v in arr) + "]"
+        return _fmt_number(float(arr), digits)
+    return "[" + ", ".join(fmt(v, digits) for v in arr) + "]"
+
+
+def _fmt_number(v: float, digits: int) -> str:
+    text = f"{v:.{digits}g}"
+    if not np.isfinite(v) or float(text) == v:
+        return text  # printed exactly: 0.5, 1, -2
+    text = f"{v:#.{digits}g}"  # rounded: show every digit kept, 0.7000 and not 0.7
+    while float(text).is_integer() and not v.is_integer() and digits < 17:
+        digits += 1  # a student comparing with a calculator must not read 1.0003 as 1
+        text = f"{v:#.{digits}g}"
+    return text
 
 
 def fmt_html(value, digits: int = 4) -> str:
     """Like fmt, as HTML: a (k,) array becomes a column vector, one entry per line."""
+    if isinstance(value, Terms):
+        return " + ".join(fmt_html(v, digits) for v in value)
     arr = np.asarray(value, dtype=np.float64)
     if arr.ndim == 0:
         return html.escape(fmt(arr, digits))
-    entries = "<br>".join(html.escape(fmt(v, digits)) for v in arr)
+    if arr.ndim > 1:  # a matrix: one row per line
+        entries = "<br>".join(html.escape(fmt(row, digits)) for row in arr)
+    else:
+        entries = "<br>".join(html.escape(fmt(v, digits)) for v in arr)
     return (
         '<span class="vector" style="display:inline-block;border-left:1px solid;'
         f'border-right:1px solid;padding:0 4px;text-align:right">{entries}</span>'

@@ -20,6 +20,7 @@ import warnings
 from collections import deque
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -29,6 +30,7 @@ from . import _validate
 from . import experiment as ex
 from .activations import ACTIVATIONS
 from .data import bump_data
+from .deep import DeepNetwork, layer_grad_norms
 from .experiment import RECOMMENDED  # noqa: F401  (re-exported)
 from .network import INITS, Network
 from .plotting import COLORS, GRID, LOSS_CAP, plot_fit
@@ -46,6 +48,8 @@ CONTROLS = (
     "n",
     "seed",
     "show_units",
+    "layers",
+    "show_grad_norms",
 )
 #: Within this factor of the noise floor, the fit is as good as the noise allows.
 FLOOR_FACTOR = 1.2
@@ -59,7 +63,11 @@ LOSS_BOUND = LOSS_CAP
 #: The fit panel shows at most this many data ranges above and below the data.
 FIT_MARGIN = 3.0
 # Settings that change the data or the network: changing one starts afresh.
-_RESET_ON = ("hidden", "activation", "optimizer", "noise", "n", "seed")
+_RESET_ON = ("hidden", "activation", "optimizer", "noise", "n", "seed", "layers")
+#: The most hidden layers the control offers (chapter 9).
+MAX_LAYERS = 3
+#: Gradient-norm snapshots the static picture's panel takes over its training run.
+NORM_SNAPSHOTS = 25
 
 
 class Trainer:
@@ -69,7 +77,9 @@ class Trainer:
     trained per animation frame; epochs: where play stops (the step button may go on);
     batch_size: None for full batch; show_units: draw each hidden unit's contribution
     w2_i act(w1_i x + b1_i); controls: names from ``CONTROLS`` to show (None: all);
-    interval: milliseconds between frames while playing.
+    interval: milliseconds between frames while playing; layers: 1 to 3 hidden layers of
+    `hidden` units each (more than 1 trains a ``DeepNetwork``, chapter 9); show_grad_norms:
+    a panel of each layer's gradient norm ||dL/dW_l|| as training goes on.
     """
 
     def __init__(
@@ -88,6 +98,8 @@ class Trainer:
         controls=None,
         init: str = ex.INIT,
         interval: int = 100,
+        layers: int = 1,
+        show_grad_norms: bool = False,
     ):
         lr = _validate.positive("lr", lr)
         hidden = _validate.integer("hidden", hidden, minimum=1)
@@ -102,6 +114,11 @@ class Trainer:
             batch_size = _validate.integer("batch_size", batch_size, minimum=1)
         if not isinstance(show_units, bool):
             raise TypeError(f"show_units must be True or False, got {show_units!r}")
+        layers = _validate.integer("layers", layers, minimum=1)
+        if layers > MAX_LAYERS:
+            raise ValueError(f"layers must be an integer from 1 to {MAX_LAYERS}, got {layers}")
+        if not isinstance(show_grad_norms, bool):
+            raise TypeError(f"show_grad_norms must be True or False, got {show_grad_norms!r}")
         self.init = _validate.choice("init", init, INITS)
         self.batch_size = batch_size
         interval = _validate.integer("interval", interval, minimum=10)
@@ -115,6 +132,7 @@ class Trainer:
             lr, hidden, activation, optimizer, n, noise, seed, epochs_per_frame, epochs
         )
         self.units.value = show_units
+        self._build_depth_widgets(layers, show_grad_norms)
         self.play.interval = interval
         self._build_figure()
         self._layout(controls)
@@ -123,6 +141,7 @@ class Trainer:
             self.control(name).observe(lambda _: self.reset(), names="value")
         self.lr.observe(self._on_lr, names="value")
         self.units.observe(lambda _: self.redraw(), names="value")  # legend and limits change
+        self.norms_box.observe(lambda _: self.redraw(), names="value")
         self.epochs.observe(lambda _: self._show_status(), names="value")
         self.play.observe(self._on_tick, names="value")
         self.step_button.on_click(lambda _: self.step())
@@ -183,10 +202,27 @@ class Trainer:
         self.status = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
 
+    def _build_depth_widgets(self, layers: int, show_grad_norms: bool) -> None:
+        """The chapter 9 controls: the number of hidden layers and the gradient-norm panel."""
+        wide = dict(style={"description_width": "9em"}, layout=widgets.Layout(width="22em"))
+        self.layers = widgets.IntSlider(
+            value=layers, min=1, max=MAX_LAYERS, description="hidden layers",
+            continuous_update=False, **wide,
+        )  # fmt: skip
+        self.norms_box = widgets.Checkbox(
+            value=show_grad_norms, description="show each layer's gradient norm", indent=False
+        )
+        self.norms_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.norms_figure = Figure(figsize=(9.6, 2.3), dpi=80)
+        FigureCanvasAgg(self.norms_figure)
+        self.norms_figure.subplots_adjust(left=0.07, right=0.985, bottom=0.22, top=0.86)
+        self.ax_norms = self.norms_figure.subplots()
+
     def control(self, name: str):
         """The widget for a setting, by its constructor name (e.g. 'lr', 'show_units')."""
         name = _validate.choice("name", name, CONTROLS)
-        return self.units if name == "show_units" else getattr(self, name)
+        boxes = {"show_units": self.units, "show_grad_norms": self.norms_box}
+        return boxes[name] if name in boxes else getattr(self, name)
 
     def _layout(self, controls) -> None:
         buttons = widgets.HBox([self.play, self.step_button, self.reset_button])
@@ -194,7 +230,7 @@ class Trainer:
         settings = widgets.GridBox(
             shown, layout=widgets.Layout(grid_template_columns="repeat(auto-fill, 23em)")
         )
-        self.widget = widgets.VBox([buttons, self.status, settings, self.image])
+        self.widget = widgets.VBox([buttons, self.status, settings, self.image, self.norms_image])
         self.widget.add_class("bp-trainer")
 
     # -- the state: data, network, optimizer, history -------------------------------------
@@ -205,7 +241,7 @@ class Trainer:
         self.data = bump_data(self.n.value, self.noise.value, seed)
         # validation data: the same bump, a seed of its own, so it never overlaps the training
         self.val = bump_data(N_VAL, self.noise.value, np.random.default_rng([seed, VAL_STREAM]))
-        self.net = Network(self.hidden.value, self.activation.value, seed, self.init)
+        self.net = self._new_network(seed)
         self.initial_params = {name: p.copy() for name, p in self.net.params.items()}
         self.optimizer_state = make_optimizer(self.optimizer.value, self.lr.value)
         self.history = History()
@@ -213,8 +249,24 @@ class Trainer:
         self.message = ""
         self.floor_epoch = None
         self.play.value = 0
+        self.norm_history = [(0, self._layer_norms(self.net))]  # (epoch, ||dL/dW_l|| per layer)
         self._reset_axes()
         self.redraw()
+
+    def _new_network(self, seed):
+        """Network for one hidden layer, DeepNetwork (chapter 9) for more, same settings."""
+        k, act = self.hidden.value, self.activation.value
+        if self.layers.value == 1:
+            return Network(k, act, seed, self.init)
+        return DeepNetwork((1,) + (k,) * self.layers.value + (1,), act, seed, self.init)
+
+    def _layer_norms(self, net) -> np.ndarray:
+        """||dL/dW_l|| for every layer of `net` on the training data (w1, w2 for a Network)."""
+        with np.errstate(all="ignore"):
+            grads = net._loss_and_grads(self.data.x, self.data.y)[1]
+        if "w1" in grads:
+            grads = {"W1": grads["w1"], "W2": grads["w2"]}
+        return layer_grad_norms(grads)
 
     @property
     def floor(self) -> float:
@@ -280,6 +332,8 @@ class Trainer:
             self.message = ""
         if self.floor_epoch is None and self.floor > 0:
             self.floor_epoch = self.history.epochs_to(FLOOR_FACTOR * self.floor)
+        if self.history.epochs > self.norm_history[-1][0]:
+            self.norm_history.append((self.history.epochs, self._layer_norms(self.net)))
         self.redraw()
 
     def step(self) -> None:
@@ -425,8 +479,8 @@ class Trainer:
 
     def _render_unchecked(self, net, history, title: str) -> bytes:
         show_units = self.units.value
-        _, h, f = net._forward(GRID)
-        shares = h * net.params["w2"]
+        f = net._forward(GRID)[2]
+        shares = net.contributions(GRID)  # (n, k): the last hidden layer's units
         self._fit_line.set_ydata(np.where(np.isfinite(f), f, np.nan))
         for line, share in zip(self._unit_lines, shares.T, strict=True):
             line.set_visible(show_units)
@@ -470,7 +524,50 @@ class Trainer:
     def redraw(self) -> None:
         """Show the live network and history: move the artists, render, update the status."""
         self.image.value = self._render(self.net, self.history)
+        self._show_norms()
         self._show_status()
+
+    def _show_norms(self) -> None:
+        """The gradient-norm panel: shown and redrawn only while its box is ticked."""
+        self.norms_image.layout.display = None if self.norms_box.value else "none"
+        if self.norms_box.value:
+            self.norms_image.value = self._render_norms(self.norm_history)
+
+    def _render_norms(self, norm_history) -> bytes:
+        """One line per layer: ||dL/dW_l|| against the epoch, log scale; the PNG."""
+        ax = self.ax_norms
+        ax.clear()
+        epochs = [epoch for epoch, _ in norm_history]
+        values = np.array([norms for _, norms in norm_history])  # (snapshots, L)
+        shades = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, values.shape[1]))
+        for layer, (column, shade) in enumerate(zip(values.T, shades, strict=True), start=1):
+            shown = np.where(np.isfinite(column) & (column > 0), column, np.nan)
+            ax.plot(epochs, shown, "o-", ms=2, color=shade, label=f"layer {layer}")
+        ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(r"$\|\partial L/\partial W_l\|$")
+        ax.set_title("each layer's gradient norm", fontsize=11)
+        ax.legend(fontsize=9, loc="upper right", ncol=values.shape[1])
+        buf = io.BytesIO()
+        with np.errstate(all="ignore"):
+            self.norms_figure.savefig(buf, format="png")
+        return buf.getvalue()
+
+    def _static_norms(self, epochs: int):
+        """The gradient norms of a copy of the starting network over a training run."""
+        net = self._new_network(self.seed.value)
+        net.params = {name: p.copy() for name, p in self.initial_params.items()}
+        optimizer = make_optimizer(self.optimizer.value, self.lr.value)
+        keep_rng, self.rng = self.rng, np.random.default_rng(self.seed.value)
+        hist, snapshots = History(), [(0, self._layer_norms(net))]
+        try:
+            chunk = max(1, epochs // NORM_SNAPSHOTS)
+            while hist.epochs < epochs and not hist.diverged:
+                self._train(net, optimizer, hist, min(chunk, epochs - hist.epochs))
+                snapshots.append((hist.epochs, self._layer_norms(net)))
+        finally:
+            self.rng = keep_rng
+        return snapshots
 
     def status_text(self, history: History | None = None) -> str:
         """The status line as plain text: epoch, losses, and what went wrong if anything."""
@@ -517,8 +614,9 @@ class Trainer:
                 message = self._train(net, optimizer, hist, self.epochs.value)
             finally:
                 self.rng = keep_rng
+        depth = f"{self.layers.value} layers of " if self.layers.value > 1 else ""
         settings = (
-            f"{self.activation.value} units, k = {self.hidden.value}, {self.optimizer.value}, "
+            f"{depth}{self.activation.value} units, k = {self.hidden.value}, {self.optimizer.value}, "
             f"lr = {self.lr.value:.3g}, n = {self.n.value}, noise σ = {self.noise.value:g}"
         )
         status = self.status_text(hist)
@@ -531,7 +629,11 @@ class Trainer:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
-        bundle["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
+        png = self.static_png()
+        if self.norms_box.value:  # the gradient-norm panel below the picture
+            history = self.norm_history if self.history.epochs else None
+            png = _stack(png, self._render_norms(history or self._static_norms(self.epochs.value)))
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
         bundle["text/plain"] = repr(self)
         return bundle
 
@@ -561,3 +663,14 @@ def _blown_up(hist: History) -> str:
 def _number(value: float, spec: str = ".4g") -> str:
     """A number for the status line; a value that is not finite never shows as nan or inf."""
     return format(value, spec) if np.isfinite(value) else "too large to show"
+
+
+def _stack(top: bytes, bottom: bytes) -> bytes:
+    """Two PNGs one above the other, as one PNG (the static picture with its norm panel)."""
+    a, b = Image.open(io.BytesIO(top)), Image.open(io.BytesIO(bottom))
+    both = Image.new("RGBA", (max(a.width, b.width), a.height + b.height), "white")
+    both.paste(a, (0, 0))
+    both.paste(b, (0, a.height))
+    buf = io.BytesIO()
+    both.save(buf, format="png")
+    return buf.getvalue()

@@ -521,7 +521,11 @@ def test_output_pictures_and_widgets_have_a_size(visits, rel):
 
 @pytest.mark.parametrize(
     "chapter, widget",
-    [("chapters/05-backprop.html", "BackpropStepper"), ("chapters/07-training.html", "Trainer")],
+    [
+        ("chapters/05-backprop.html", "BackpropStepper"),
+        ("chapters/07-training.html", "Trainer"),
+        ("chapters/09-deep.html", "Trainer"),
+    ],
 )
 def test_widget_chapters_show_their_widget(visits, chapter, widget):
     """The backprop chapter uses the stepper and the training chapter the Trainer, and the

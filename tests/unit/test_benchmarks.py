@@ -17,6 +17,8 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
         ("time_to_fit.py", ["adam", "momentum", "epochs"]),
         ("trainer_frame.py", ["median / budget", "noise floor"]),
         ("peer_sklearn.py", ["bp, recommended preset", "epochs", "median of"]),
+        ("deep.py", ["DeepNetwork / Network", "(1, 64, 64, 1)", "targets:"]),
+        ("autograd.py", ["gradients agree", "autograd / hand-fused"]),
     ],
 )
 def test_benchmark_script_runs_and_reports_ratios(script, expected):

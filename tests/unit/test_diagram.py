@@ -109,3 +109,20 @@ def test_every_number_in_the_prose_is_glued_before_the_text_that_shows_it():
             for key in re.findall(r'\{eval\}`bp\.glued\("([^":]+)[^"]*"\)`', src):
                 known = key in stored or any(re.match(t, key) for t in templates)
                 assert known, f"{nb_path.name}: {key!r} is shown before any cell glues it"
+
+
+def test_a_tensor_graph_gets_one_box_per_node_and_its_gradients_only_with_numbers():
+    x = bp.Tensor(3.0, name="x")
+    steps = bp.tensor_steps(x * x + x.tanh() * 2.0)  # the 2.0 is written into its node
+    fig, ax = plt.subplots()
+    assert bp.draw_tensor_graph(steps, ax) is ax
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == 5  # x, x·x, tanh(x), tanh(x)·2, the sum
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert r"x \cdot x" in texts and r"\tanh(x)" in texts and "2" in texts
+    assert "∂L/∂x = 6.02" in texts  # 2x + 2 tanh'(3), the fork summed
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    bp.draw_tensor_graph(steps, ax, numbers=False)
+    assert "∂L" not in " ".join(t.get_text() for t in ax.texts)
+    plt.close(fig)

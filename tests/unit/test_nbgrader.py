@@ -38,7 +38,7 @@ WRONG = {
     "ex-numerical-grad": ("nudge)) / (2 * eps)", "nudge)) / eps", "2ε"),
     "ex-find-the-bug": ('@ params["w2"] + params["b2"]', '@ params["w2"] + 0.5', "b2"),
     "ex-gd-step": ("- lr * grads[name]", "+ lr * grads[name]", "wrong sign"),
-    "ex-learning-rate": ("lr = 0.3", "lr = 0.01", "too small"),
+    "ex-learning-rate": ("lr = min(", "lr = 0.01 * min(", "too small"),
     "ex-momentum-step": ("beta * velocity[name]", "velocity[name]", "momentum_step"),
 }
 STUDENTS = ("stub", "solved", "wrong")

@@ -330,12 +330,12 @@ def _extremes(widget):
 _WIDGETS = Trainer()
 LR_MAX = 10.0**_WIDGETS.lr.max
 EPF_MAX = _WIDGETS.epochs_per_frame.max
-(K_MIN, K_MAX), (NOISE_MIN, NOISE_MAX), (N_MIN, N_MAX) = (
-    _extremes(_WIDGETS.control(name)) for name in ("hidden", "noise", "n")
+(K_MIN, K_MAX), (NOISE_MIN, NOISE_MAX), (N_MIN, N_MAX), (L_MIN, L_MAX) = (
+    _extremes(_WIDGETS.control(name)) for name in ("hidden", "noise", "n", "layers")
 )
 del _WIDGETS
 # Each extreme of each data or network control at least once, in two mixes.
-EXTREMES = [(K_MAX, NOISE_MAX, N_MAX), (K_MIN, NOISE_MIN, N_MIN)]
+EXTREMES = [(K_MAX, NOISE_MAX, N_MAX, L_MIN), (K_MIN, NOISE_MIN, N_MIN, L_MAX)]
 
 
 def _read_every_frame(trainer, where: str, frames: int = 3) -> None:
@@ -356,17 +356,20 @@ def _read_every_frame(trainer, where: str, frames: int = 3) -> None:
                 return
 
 
-@pytest.mark.parametrize("hidden,noise,n", EXTREMES, ids=["max", "min"])
+@pytest.mark.parametrize("hidden,noise,n,layers", EXTREMES, ids=["max", "min"])
 @pytest.mark.parametrize(
     "optimizer,activation",
     list(itertools.product(("gd", "momentum", "adam"), ("sigmoid", "tanh", "relu"))),
 )
-def test_the_largest_learning_rate_never_shows_nan_or_inf(optimizer, activation, hidden, noise, n):
+def test_the_largest_learning_rate_never_shows_nan_or_inf(
+    optimizer, activation, hidden, noise, n, layers
+):
     trainer = Trainer(
         lr=LR_MAX, optimizer=optimizer, activation=activation, hidden=hidden, noise=noise, n=n,
-        epochs_per_frame=EPF_MAX,
+        layers=layers, epochs_per_frame=EPF_MAX,
     )  # fmt: skip
-    _read_every_frame(trainer, f"lr={LR_MAX:g} {optimizer}/{activation} k={hidden} n={n}")
+    where = f"lr={LR_MAX:g} {optimizer}/{activation} k={hidden} n={n} layers={layers}"
+    _read_every_frame(trainer, where)
     if optimizer == "gd" and hidden == K_MAX:  # far past what gradient descent survives
         assert trainer.history.diverged, trainer.status.value
 
@@ -376,7 +379,7 @@ def test_controls_pushed_to_their_extremes_in_the_widget_never_show_nan_or_inf()
     trainer = Trainer()
     for name, value in [
         ("hidden", K_MAX), ("noise", NOISE_MIN), ("n", N_MIN), ("optimizer", "momentum"),
-        ("activation", "relu"), ("epochs_per_frame", EPF_MAX),
+        ("activation", "relu"), ("epochs_per_frame", EPF_MAX), ("layers", L_MAX),
     ]:  # fmt: skip
         trainer.control(name).value = value
     trainer.lr.value = LR_MAX

@@ -15,8 +15,18 @@ One module per chapter holds that chapter's checkers; ``machinery`` holds what t
 from .ch03 import check_grad_w1_b1, check_grad_w2_b2, check_loss_and_grads
 from .ch04 import check_sigmoid_prime, check_tanh_prime
 from .ch06 import BuggyNetwork, S, check_bug_fix, check_numerical_grad
-from .ch07 import LR_EPOCHS, LR_TARGET, check_gd_step, check_learning_rate
+from .ch07 import LR_EPOCHS, LR_FACTOR, LR_TARGET, check_gd_step, check_learning_rate
 from .ch08 import check_momentum_step
+from .ch09 import check_backward
+from .ch10 import (
+    BUGGY_AUTOGRAD,
+    Value,
+    check_fork_fix,
+    check_mul_backward,
+    check_tanh_backward,
+    numbered_source,
+    value_grad_check,
+)
 from .machinery import SIZES, TOL
 
 __all__ = [
@@ -32,8 +42,17 @@ __all__ = [
     "check_numerical_grad",
     "check_bug_fix",
     "LR_EPOCHS",
+    "LR_FACTOR",
     "LR_TARGET",
     "check_gd_step",
     "check_learning_rate",
     "check_momentum_step",
+    "check_backward",
+    "check_mul_backward",
+    "check_tanh_backward",
+    "BUGGY_AUTOGRAD",
+    "Value",
+    "numbered_source",
+    "value_grad_check",
+    "check_fork_fix",
 ]

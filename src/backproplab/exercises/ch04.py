@@ -4,29 +4,96 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import sigmoid, sigmoid_prime, tanh_prime
-from .machinery import _call, _checker, _compare, _require_function, _rng, _scaled, _unchanged
+from ..activations import relu_prime, sigmoid, sigmoid_prime, tanh_prime
+from .machinery import (
+    _call_watching,
+    _checker,
+    _compare,
+    _require_function,
+    _rng,
+    _scaled,
+    _unchanged,
+    _Wrong,
+)
 
 _Z_SHAPES = ((7,), (1,), (50,), (3, 4))
+#: Inputs where a naive formula overflows: np.exp(±z) is inf once |z| > 709.
+_LARGE_Z = np.array([-1000.0, -800.0, -710.0, -100.0, -30.0, 0.0, 30.0, 100.0, 710.0, 800.0, 1e3])
+_LARGE_TEXT = "large |z|: z from −1000 to 1000"
+
+
+def _cases(rng):
+    """(z, where) pairs: moderate arrays of several shapes, then the large-|z| ones."""
+    out = [(rng.normal(0.0, 3.0, shape), f"z of shape {shape}") for shape in _Z_SHAPES]
+    out.append((_LARGE_Z.copy(), _LARGE_TEXT))
+    out.append(
+        (rng.uniform(-1000.0, 1000.0, (40, 25)), f"{_LARGE_TEXT}, an array of shape (40, 25)")
+    )
+    return out
+
+
+def _overflow_hint(name, messages):
+    text = " ".join(messages)
+    if "cosh" in text:
+        return "np.cosh(z) overflows to inf once |z| > 710; write 1 − tanh²(z) with np.tanh(z)"
+    if name == "tanh_prime":
+        return "np.exp(±z) overflows to inf once |z| > 709; write 1 − tanh²(z) with np.tanh(z)"
+    return (
+        "np.exp(−z) overflows to inf once |z| > 709 — the overflow the chapter warns about; "
+        "compute σ with bp.sigmoid(z), which never overflows, then σ(z)(1 − σ(z))"
+    )
 
 
 def _check_prime(fn, name, expected_fn, variant_fn, formula, seed):
     sig = f"{name}(z) -> array shaped like z"
     _require_function(fn, name, sig)
     rng = _rng(seed)
-    for shape in _Z_SHAPES:
-        z = rng.normal(0.0, 3.0, shape)
-        where = f"z of shape {shape}"
+    cases = _cases(rng)
+    for z, where in cases:
         arg = z.copy()
-        out = _call(fn, (arg,), name, sig, where)
+        out, warned = _call_watching(fn, (arg,), name, sig, where)
         _unchanged({"z": z}, {"z": arg}, where)
+        large = where.startswith(_LARGE_TEXT)
+        if large:
+            _finite_for_large_z(name, out, z, warned, where)
         _compare(f"{name}(z)", out, expected_fn(z), where, variant_fn(z), formula)
+        if large and warned:
+            raise _Wrong(
+                f"the values are right, but numpy warned “{warned[0]}” ({where})",
+                "diagnosis: " + _overflow_hint(name, warned),
+            )
     shapes = ", ".join(str(s) for s in _Z_SHAPES)
-    return f"{name} is right on {len(_Z_SHAPES)} random arrays (shapes {shapes})."
+    return (
+        f"{name} is right on {len(cases)} arrays (shapes {shapes}, and |z| up to 1000 "
+        "without overflow)."
+    )
+
+
+def _finite_for_large_z(name, out, z, warned, where):
+    """Name the input at which the answer stopped being finite, and the overflow behind it."""
+    try:
+        arr = np.asarray(out, dtype=np.float64)
+    except Exception:
+        return  # _compare explains what is not numbers
+    if arr.shape != z.shape:
+        return
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        i = np.unravel_index(int(np.argmax(bad)), z.shape)
+        raise _Wrong(
+            f"{name}(z) is {arr[i]} at z = {z[i]:g} ({where}); the derivative is tiny "
+            "there, not NaN or inf",
+            "diagnosis: " + _overflow_hint(name, warned),
+        )
+
+
+def _dot_variant(text, value, z):
+    """`a @ b` where `a * b` belongs: only for 1-D z (on 2-D z it raises, and _call says so)."""
+    return [(text, value())] if z.ndim == 1 else []
 
 
 def _sigmoid_prime_variants(z):
-    s = sigmoid(z)
+    s, t = sigmoid(z), np.tanh(z)
     return _scaled(
         [
             ("", s * (1 - s)),
@@ -38,13 +105,35 @@ def _sigmoid_prime_variants(z):
             ("this is 1 − σ(z); multiply it by σ(z)", 1 - s),
             ("this is σ(z)²; the derivative is σ(z)(1 − σ(z))", s * s),
             ("this is σ(z)(1 + σ(z)); the second factor is 1 − σ(z)", s * (1 + s)),
+            (
+                "this is tanh′(z) = 1 − tanh²(z), the derivative of tanh; σ′(z) = σ(z)(1 − σ(z))",
+                1 - t * t,
+            ),
+            (
+                "this is 1 − σ(z)², tanh′'s formula applied to σ; σ′(z) = σ(z)(1 − σ(z))",
+                1 - s * s,
+            ),
+            ("this is the ReLU's derivative (1 where z > 0, else 0); use σ", relu_prime(z)),
         ]
+        + _dot_variant(
+            "the values are added up into one number: `@` (a dot product) or np.sum where `*` "
+            "belongs; σ(z) * (1 − σ(z)) keeps one value per entry",
+            lambda: s @ (1 - s),
+            z,
+        )
     )
 
 
 def _tanh_prime_variants(z):
     t = np.tanh(z)
-    return _scaled(
+    via_sigmoid = [
+        (
+            "this is 2σ′(2z): from tanh(z) = 2σ(2z) − 1 the chain rule gives 4σ′(2z), one "
+            "factor 2 from the 2 in front and one from the inner 2z",
+            2 * sigmoid_prime(2 * z),
+        )
+    ]
+    return via_sigmoid + _scaled(
         [
             ("", 1 - t * t),
             ("this is tanh(z) itself, not its derivative 1 − tanh²(z)", t),
@@ -53,13 +142,32 @@ def _tanh_prime_variants(z):
             ("this is 1 + tanh²(z); the square is subtracted: 1 − tanh²(z)", 1 + t * t),
             ("this is σ′(z), the sigmoid's derivative; use tanh", sigmoid_prime(z)),
             ("this is 1 − σ(z)²: the formula needs tanh, not σ", 1 - sigmoid(z) ** 2),
+            (
+                "this is tanh(z)(1 − tanh(z)), σ′'s formula applied to tanh; "
+                "tanh′(z) = 1 − tanh²(z)",
+                t * (1 - t),
+            ),
+            ("this is (1 − tanh(z))²: only tanh is squared, 1 − tanh(z)²", (1 - t) ** 2),
+            ("this is 1 − tanh(z²): square tanh(z), not z", 1 - np.tanh(z * z)),
+            ("this is 1 − 2·tanh(z): a square is tanh(z)**2, not tanh(z)*2", 1 - 2 * t),
+            ("this is the ReLU's derivative (1 where z > 0, else 0); use tanh", relu_prime(z)),
         ]
+        + _dot_variant(
+            "the squares are added up into one number: `@` (a dot product) where `*` belongs; "
+            "tanh(z) * tanh(z) squares entry by entry",
+            lambda: 1 - t @ t,
+            z,
+        )
     )
 
 
 @_checker("sigmoid_prime")
 def check_sigmoid_prime(sigmoid_prime_fn, seed=None):
-    """Check a student's sigmoid_prime(z) = σ(z)(1 − σ(z)) on random arrays of several shapes."""
+    """Check a student's sigmoid_prime(z) = σ(z)(1 − σ(z)) on random arrays of several shapes.
+
+    The last arrays hold |z| up to 1000: an answer must stay finite and raise no overflow
+    warning there (the sigmoid's np.exp(−z) overflows once z < −709).
+    """
     return _check_prime(
         sigmoid_prime_fn,
         "sigmoid_prime",
@@ -72,7 +180,11 @@ def check_sigmoid_prime(sigmoid_prime_fn, seed=None):
 
 @_checker("tanh_prime")
 def check_tanh_prime(tanh_prime_fn, seed=None):
-    """Check a student's tanh_prime(z) = 1 − tanh²(z) on random arrays of several shapes."""
+    """Check a student's tanh_prime(z) = 1 − tanh²(z) on random arrays of several shapes.
+
+    The last arrays hold |z| up to 1000: an answer must stay finite and raise no overflow
+    warning there (np.cosh(z) overflows once |z| > 710).
+    """
     return _check_prime(
         tanh_prime_fn,
         "tanh_prime",

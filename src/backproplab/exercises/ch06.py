@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..activations import sigmoid
 from ..data import NOISE, bump
 from ..network import Network
 from .machinery import (
@@ -110,16 +111,20 @@ def check_numerical_grad(numerical_grad, seed=None):
     rng = _rng(seed)
     cases = [(fn, th, what, None) for fn, th, what in _test_functions(rng)]
     fn, th, what = cases[1][:3]
-    cases.append((fn, th, what, 1e-2))  # a large eps tells central from one-sided differences
+    # First a large eps: it tells central from one-sided differences, and the slips with a
+    # factor of 2 from each other, far beyond TOL (at eps = 1e-6 they differ by about 1e-6).
+    cases.insert(0, (fn, th, what, 1e-2))
     for fn, theta, what, eps in cases:
         used = 1e-6 if eps is None else eps
         where = f"{what}" + ("" if eps is None else f", eps = {eps:g}")
         arg = theta.copy()
         args = (fn, arg) if eps is None else (fn, arg, eps)
         out = _call(numerical_grad, args, "numerical_grad", sig, where)
-        if not np.array_equal(arg, theta):
+        # Raising θ_i by eps and lowering it again may leave a rounding error of one ulp.
+        if np.shape(arg) != theta.shape or not np.allclose(arg, theta, rtol=1e-12, atol=1e-14):
             raise _Wrong(
-                f"theta was changed by your function ({where})",
+                f"your function changed its input theta in place ({where}); the exercise asks "
+                "you to leave the caller's theta unchanged",
                 "diagnosis: after moving θ_i by ±eps, put it back (or work on a copy of θ); "
                 "otherwise every later entry is measured at the wrong point",
             )
@@ -150,6 +155,25 @@ def check_numerical_grad(numerical_grad, seed=None):
                 "every entry moved all of θ at once: perturb one entry at a time",
                 np.full_like(theta, (fn(theta + used) - fn(theta - used)) / (2 * used)),
             ),
+            (
+                "every entry is 0: fn was evaluated at the same point twice. `up = theta` "
+                "does not copy — both names are one array — so use `theta.copy()`",
+                np.zeros_like(theta),
+            ),
+            (
+                "the lower point was θ itself, not θ − ε e_i, so you have "
+                "(fn(θ + ε e_i) − fn(θ)) / (2ε): was `down` made from the raised copy, or is it "
+                "the same array as `up` (`down = theta` does not copy)?",
+                0.5 * _one_sided(fn, theta, used, +1),
+            ),
+            (
+                "every entry holds the derivative for entry 0: perturb entry i, not entry 0",
+                np.full_like(theta, _central(fn, theta, used)[0]),
+            ),
+            (
+                "divided by ε² instead of 2ε",
+                2 * used * _central(fn, theta, used) / used**2,
+            ),
         ]
         if eps is not None:
             variants.insert(
@@ -159,10 +183,12 @@ def check_numerical_grad(numerical_grad, seed=None):
                     _central(fn, theta, 1e-6),
                 ),
             )
+        expected = _central(fn, theta, used)
+        _skipped_entries(out, expected, where)
         _compare(
             "numerical_grad(fn, theta)",
             out,
-            _central(fn, theta, used),
+            expected,
             where,
             variants,
             "(fn(θ + ε e_i) − fn(θ − ε e_i)) / (2ε) for each entry i",
@@ -173,11 +199,35 @@ def check_numerical_grad(numerical_grad, seed=None):
     )
 
 
+def _skipped_entries(out, expected, where):
+    """Name the entries a loop never reached: still 0, while every other entry is right."""
+    try:
+        a = np.asarray(out, dtype=np.float64)
+    except Exception:
+        return
+    if a.shape != expected.shape or a.size < 2 or not np.all(np.isfinite(a)):
+        return
+    missed = (a == 0) & (expected != 0)
+    rest = ~missed
+    if not missed.any() or missed.all():
+        return
+    if np.allclose(a[rest], expected[rest], rtol=1e-6, atol=1e-12):
+        idx = [int(i) for i in np.flatnonzero(missed)]
+        raise _Wrong(
+            f"entr{'y' if len(idx) == 1 else 'ies'} {', '.join(map(str, idx))} of the "
+            f"result {'is' if len(idx) == 1 else 'are'} still 0 ({where}), every other entry "
+            "is right",
+            f"diagnosis: the loop never reached {'it' if len(idx) == 1 else 'them'}; loop "
+            f"over every index, `for i in range(theta.size)` (θ has {a.size} entries)",
+        )
+
+
 def _suspect_ok(suspect):
     if not isinstance(suspect, str):
         return False
-    s = suspect.strip().lower().replace("_", "").replace(" ", "").strip("'\"")
-    return s in ("b2", "dldb2", "bias2")
+    # "b2", "B_2", "dL/db2", "params['b2']", "grads[\"b2\"]": keep letters and digits only.
+    s = "".join(ch for ch in suspect.lower() if ch.isalnum())
+    return s in ("b2", "db2", "dldb2", "bias2", "paramsb2", "gradsb2", "netparamsb2")
 
 
 @_checker("find the bug", todo="suspect and fixed_predict are")
@@ -215,6 +265,19 @@ def check_bug_fix(suspect, fixed_predict, seed=None):
             ("b2 is missing: f = w2·h + b2", h @ w2),
             ("wrong sign on b2: f = w2·h + b2", h @ w2 - b2),
             ("it uses z, not h = σ(z): apply the sigmoid before w2", z @ w2 + b2),
+            (
+                "used w1 where w2 belongs: the output layer's weights are w2, f = w2·h + b2",
+                h @ params["w1"] + b2,
+            ),
+            (
+                "used w2 in the hidden layer where w1 belongs: z = w1 x + b1",
+                sigmoid(x[:, None] * w2 + params["b1"]) @ w2 + b2,
+            ),
+            ("returned h = σ(z), the hidden layer: f = w2·h + b2, one value per sample", h),
+            (
+                "used tanh where the sigmoid belongs: h = σ(z)",
+                np.tanh(z) @ w2 + b2,
+            ),
         ]
         _compare("fixed_predict(params, x)", out, f, where, variants, "f = w2·σ(w1 x + b1) + b2")
     return (

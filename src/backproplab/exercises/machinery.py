@@ -1,9 +1,11 @@
 """The checking machinery every exercise checker is built from.
 
-Call student code safely (``_call``, ``_call_xy``), compare an answer with the reference and
-name the mistake (``_compare`` with variants from ``_scaled``), spot in-place changes
-(``_unchanged``), and wrap it all so a checker prints one verdict and never raises
-(``_checker``). Each chapter's checkers live in a module of their own beside this one.
+Call student code safely (``_call``; ``_call_fresh`` and ``_call_xy`` on copies of the
+inputs, naming any input changed in place; ``_call_watching`` also collects numpy's
+warnings), compare an answer with the reference and name the mistake (``_compare`` with
+variants from ``_scaled``; ``_swapped`` for right values in each other's places), and wrap it
+all so a checker prints one verdict and never raises (``_checker``). Each chapter's checkers
+live in a module of their own beside this one; the instructors' page lists what to reuse.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import dis
 import functools
 import itertools
 import os
+import re
 import sys
 import traceback
 import warnings
@@ -137,8 +140,17 @@ def _call(fn, args, name, signature, where):
         ]
         if frames and frames[-1].line:
             lines.append(f"at line {frames[-1].lineno}: {frames[-1].line.strip()}")
-        if isinstance(err, TypeError) and "argument" in str(err):
+        text = str(err)
+        if isinstance(err, TypeError) and "argument" in text:
             lines.append(f"check the signature: {signature}")
+        elif isinstance(err, TypeError) and (
+            "subscriptable" in text or "unsupported operand" in text
+        ):
+            lines.append(
+                "an argument is not what this line expects: are your parameters in the "
+                f"order of the signature? {signature}"
+            )
+        lines += _operator_hint(err)
         raise _Wrong(*lines) from None
     if out is None:
         if _is_stub(fn):
@@ -149,14 +161,75 @@ def _call(fn, args, name, signature, where):
     return out
 
 
+def _operator_hint(err) -> list[str]:
+    """Name the operator when numpy's message shows which one was the mistake."""
+    text = str(err)
+    if "bitwise_xor" in text:
+        return ["diagnosis: `^` is XOR in Python, not a power; write `z ** 2` (or `z * z`)"]
+    if "arrays can be converted to Python scalars" in text:
+        return [
+            "diagnosis: a function from `math` (math.exp, math.tanh ...) takes one number; "
+            "use numpy's (np.exp, np.tanh ...), which work on whole arrays"
+        ]
+    if "truth value of an array" in text:
+        return [
+            "diagnosis: `if`, `and`, `or` or `max` on an array asks one question of many "
+            "numbers; choose entry by entry with np.where(...) or np.maximum(...)"
+        ]
+    if text.startswith("matmul") or "not aligned" in text:
+        op = "`@`" if text.startswith("matmul") else "np.dot"
+        return [
+            f"diagnosis: {op} is the matrix product, and these shapes do not chain (the inner "
+            "sizes must match): a transpose (.T) may be missing, or `*` (entry by entry) "
+            "was meant"
+        ]
+    shapes = re.search(r"broadcast together with shapes (\([^)]*\)) (\([^)]*\))", text)
+    if shapes:
+        one, two = shapes.groups()
+        return [
+            f"diagnosis: a {one} and a {two} array do not broadcast — numpy pairs entries "
+            "from the last axis; to combine every entry of one with every entry of the "
+            "other, make one a column first (`a[:, None] * b`)"
+        ]
+    return []
+
+
 def _call_xy(fn, x, y, params, name, signature, where):
     """Call fn(x, y, params) on copies, and complain if it changed them."""
-    args = (x.copy(), y.copy(), _copies(params))
-    out = _call(fn, args, name, signature, where)
-    _unchanged(
-        {"x": x, "y": y, "params": params}, dict(x=args[0], y=args[1], params=args[2]), where
-    )
+    return _call_fresh(fn, {"x": x, "y": y, "params": params}, name, signature, where)
+
+
+def _fresh(value):
+    if isinstance(value, dict):
+        return _copies(value)
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return value
+
+
+def _call_fresh(fn, inputs: dict, name, signature, where, hint=None):
+    """Call fn on copies of the named inputs, in order; complain if it changed any of them.
+
+    Arrays and dicts of arrays are copied; the originals are kept to compare with. An answer
+    that changed an input and returned nothing hears about both, since that is one mistake.
+    """
+    args = {label: _fresh(v) for label, v in inputs.items()}
+    try:
+        out = _call(fn, tuple(args.values()), name, signature, where)
+    except _Wrong as wrong:
+        if "returned None" in wrong.args[0]:
+            _unchanged(inputs, args, where, hint, returned_none=True)
+        raise
+    _unchanged(inputs, args, where, hint)
     return out
+
+
+def _call_watching(fn, args, name, signature, where):
+    """Call the student's function and also return the numpy warnings it raised (overflow...)."""
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        out = _call(fn, args, name, signature, where)
+    return out, [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
 def _holds_ellipsis(value) -> bool:
@@ -169,8 +242,18 @@ def _holds_ellipsis(value) -> bool:
     return False
 
 
-def _unchanged(before: dict, after: dict, where):
-    """Complain when the student's function changed one of its inputs in place."""
+_IN_PLACE_HINT = (
+    "build new arrays instead of changing the ones you were given (`a = a * 2`, not "
+    "`a *= 2` or `a[i] = ...`), or copy first (`a = a.copy()`)"
+)
+
+
+def _unchanged(before: dict, after: dict, where, hint=None, returned_none=False):
+    """Complain when the student's function changed one of its inputs in place.
+
+    before: label -> the original value (array, number or dict of arrays); after: label ->
+    the copy the student's function was given. hint says what to do instead.
+    """
 
     def same(now, original) -> bool:
         try:
@@ -185,14 +268,16 @@ def _unchanged(before: dict, after: dict, where):
                 bad = [""]
             else:
                 bad = [k for k, v in original.items() if k not in now or not same(now[k], v)]
+                bad += [k for k in now if k not in original]  # a key added is a change too
         else:
             bad = [] if same(now, original) else [""]
         if bad:
             what = f"{label}[{bad[0]!r}]" if bad[0] else label
+            also = " and returned None" if returned_none else ""
             raise _Wrong(
-                f"your function changed its input {what} in place ({where}); "
-                "compute new arrays instead (e.g. `w - lr * g`, not `w -= lr * g`), "
-                "or copy before changing"
+                f"your function changed its input {what} in place{also} ({where}); "
+                "the exercise asks you to leave its inputs unchanged",
+                hint or _IN_PLACE_HINT,
             )
 
 
@@ -224,12 +309,29 @@ def _as_numbers(label, value, where):
         ) from None
 
 
-def _shape_hint(actual, expected, variants):
-    """Explain a shape mismatch, recognising transposes, keepdims and forgotten sums."""
+def _holds_integers(value) -> bool:
+    try:
+        return np.asarray(value).dtype.kind in "iu"
+    except Exception:
+        return False
+
+
+def _shape_hint(actual, expected, variants, unit="entry", samples=False):
+    """Explain a shape mismatch, recognising transposes, keepdims and forgotten sums.
+
+    The checker's own wrong answers (variants) are tried first: they are the most specific.
+    unit names one entry of the answer in the exercise's terms ("hidden unit", "entry");
+    samples says the answer sums over a batch of samples (the gradients), so that an extra
+    leading axis reads as "one row per sample".
+    """
     a, e = actual, expected
     got, want = a.shape, e.shape
     desc = "a scalar, shape ()" if want == () else f"shape {want}"
     lines = [f"it has shape {got}, expected {desc}"]
+    for text, alt in variants:
+        alt = np.asarray(alt, dtype=np.float64)
+        if alt.shape == got and relative_error(a, alt) <= TOL:
+            return [*lines, f"diagnosis: {text}"]
     if a.ndim >= 2 and got == want[::-1] and relative_error(a.T, e) <= TOL:
         lines.append("diagnosis: transposed — the values are right, the axes are swapped (.T)")
     elif a.size == e.size and a.size > 0 and relative_error(a.reshape(e.shape), e) <= TOL:
@@ -245,7 +347,7 @@ def _shape_hint(actual, expected, variants):
             )
         else:
             lines.append("diagnosis: the values are right but arranged in the wrong shape")
-    elif a.ndim == len(want) + 1 and a.shape[1:] == want and a.shape[0] > 1:
+    elif samples and a.ndim == len(want) + 1 and a.shape[1:] == want and a.shape[0] > 1:
         summed = a.sum(axis=0)
         if relative_error(summed, e) <= TOL:
             lines.append(
@@ -260,34 +362,33 @@ def _shape_hint(actual, expected, variants):
     elif a.ndim == 0 and want != ():
         if relative_error(a, e.sum()) <= TOL:
             lines.append(
-                "diagnosis: this is the sum of the right entries — you summed over the "
-                "hidden units too; keep one value per unit"
+                f"diagnosis: this is the sum of the right values — keep one value per {unit} "
+                "(a sum, np.dot or `@` where `*` belongs adds them all up)"
             )
         else:
-            lines.append("diagnosis: a single number where one value per entry is needed")
+            lines.append(f"diagnosis: a single number where one value per {unit} is needed")
     elif a.ndim == 2 and got[0] == got[1] and want != () and got[0] == want[0]:
+        m = got[0]
         lines.append(
-            "diagnosis: a square matrix — probably an outer product (or broadcasting a "
-            "(k,) against a (k, 1)) where a matrix-vector product belongs"
+            f"diagnosis: a square matrix — probably an outer product, or broadcasting a "
+            f"({m},) against a ({m}, 1) (from [:, None] or keepdims=True)"
         )
-    else:
-        for text, alt in variants:
-            alt = np.asarray(alt, dtype=np.float64)
-            if alt.shape == got and relative_error(a, alt) <= TOL:
-                lines.append(f"diagnosis: {text}")
-                break
     return lines
 
 
-def _compare(label, actual, expected, where, variants=(), formula=""):
+def _compare(label, actual, expected, where, variants=(), formula="", unit="entry", samples=False):
     """Raise _Wrong unless `actual` equals `expected` (relative error <= TOL).
 
-    variants: (diagnosis, wrong answer) pairs recognised in the order given.
+    variants: (diagnosis, wrong answer) pairs recognised in the order given; unit names one
+    entry in the exercise's terms, and samples=True marks an answer summed over a batch, for
+    the shape diagnoses (see _shape_hint).
     """
     e = np.asarray(expected, dtype=np.float64)
     a = _as_numbers(label, actual, where)
     if a.shape != e.shape:
-        raise _Wrong(f"{label} has the wrong shape ({where})", *_shape_hint(a, e, variants))
+        raise _Wrong(
+            f"{label} has the wrong shape ({where})", *_shape_hint(a, e, variants, unit, samples)
+        )
     bad = ~np.isfinite(a)
     if bad.any():
         idx = np.unravel_index(int(np.argmax(bad)), a.shape) if a.ndim else ()
@@ -304,6 +405,14 @@ def _compare(label, actual, expected, where, variants=(), formula=""):
         f"{label} is wrong ({where})",
         f"entry {label}{_entry(a, idx)}: expected {_fmt(e[idx])}, got {_fmt(a[idx])}",
     ]
+    if _holds_integers(actual) and (
+        np.array_equal(a, np.trunc(e)) or np.array_equal(a, np.round(e))
+    ):
+        lines.append(
+            "diagnosis: the entries were cut to whole numbers — your array holds integers "
+            "(np.zeros(..., dtype=int), or zeros_like of an int array); make it a float array"
+        )
+        raise _Wrong(*lines)
     for text, alt in variants:
         alt = np.asarray(alt, dtype=np.float64)
         if alt.shape == e.shape and relative_error(alt, e) > TOL and relative_error(a, alt) <= TOL:
@@ -312,7 +421,8 @@ def _compare(label, actual, expected, where, variants=(), formula=""):
     else:
         scale = float(np.vdot(a, e) / np.vdot(e, e)) if np.vdot(e, e) > 0 else 0.0
         if scale != 0.0 and relative_error(a, scale * e) <= TOL:
-            lines.append(f"diagnosis: every entry is {scale:.4g} × the right value")
+            what = "the value is" if a.ndim == 0 else "every entry is"
+            lines.append(f"diagnosis: {what} {scale:.4g} × the right value")
         elif formula:
             lines.append(f"no common mistake recognised; compare term by term with {formula}")
     raise _Wrong(*lines)
@@ -386,12 +496,20 @@ def _pair(out, names, where, what):
         return tuple(out[nm] for nm in names)
     if isinstance(out, (tuple, list)) and len(out) == 2:
         return tuple(out)
-    got = (
-        f"{type(out).__name__} of length {len(out)}"
-        if isinstance(out, (tuple, list))
-        else (f"{type(out).__name__} {_short(out)}")
-    )
-    raise _Wrong(f"it should return two values, {what}, got a {got} ({where})")
+    if isinstance(out, dict):
+        got = f"dict with the keys {sorted(map(str, out))}"
+    elif isinstance(out, (tuple, list)):
+        got = f"{type(out).__name__} of length {len(out)}"
+    else:
+        got = f"{type(out).__name__} {_short(out)}"
+    lines = [f"it should return two values, {what}, got a {got} ({where})"]
+    if not isinstance(out, (tuple, list, dict)) or len(out) == 1:
+        lines.append("return both values, separated by a comma: `return a, b`")
+    if isinstance(out, dict):
+        if all(nm in out for nm in PARAM_NAMES):
+            lines.append("this is one dict of parameters; return both, `return a, b`")
+        lines += _key_hint(out)
+    raise _Wrong(*lines)
 
 
 def _sizes_text():
@@ -421,6 +539,63 @@ def _params_dict(label, out, where):
     if missing:
         raise _Wrong(
             f"{label} is missing {', '.join(map(repr, missing))} ({where}); it needs "
-            f"the keys {PARAM_NAMES}"
+            f"the keys {PARAM_NAMES}, got {sorted(map(str, out))}",
+            *_key_hint(out),
         )
     return out
+
+
+def _close(value, expected) -> bool:
+    """True when value is numbers of expected's shape within TOL (never raises)."""
+    try:
+        a = np.asarray(value, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+    except Exception:
+        return False
+    if a.shape != e.shape or not np.all(np.isfinite(a)):
+        return False
+    return relative_error(a, e) <= TOL or np.max(np.abs(a - e), initial=0.0) <= 1e-12
+
+
+def _swapped(got: dict, expected: dict, where, how=""):
+    """Raise _Wrong when two answers are right but in each other's places.
+
+    got and expected map the same labels (for example "dL_dw1", or 'grads["b1"]') to the
+    student's values and the right ones. Checked before the values themselves, so that a
+    right formula put in the wrong place is never blamed as a wrong formula. how says where
+    the order is fixed, e.g. "return (dL_dw1, dL_db1)".
+    """
+    labels = list(got)
+    for i, one in enumerate(labels):
+        for other in labels[i + 1 :]:
+            if _close(expected[one], expected[other]):
+                continue  # equal right answers cannot be told apart
+            if _close(got[one], expected[other]) and _close(got[other], expected[one]):
+                raise _Wrong(
+                    f"{one} and {other} are swapped ({where}): {one} holds the right value "
+                    f"of {other}, and {other} the right value of {one}",
+                    "the formulas are right; " + (how or "put each value in its own place"),
+                )
+
+
+#: Names students give gradients and parameters, and the key the course uses for each.
+_ALIASES = {
+    f"{pre}{name}": name
+    for name in ("w1", "b1", "w2", "b2")
+    for pre in ("d", "d_", "dl_d", "dld", "dl/d", "grad_", "grad", "g", "g_")
+}
+
+
+def _key_hint(keys) -> list[str]:
+    """A line naming the right keys when a dict uses other names for them (dw1, W1, ...)."""
+    pairs = []
+    for key in keys:
+        if not isinstance(key, str):
+            continue
+        low = key.strip().lower()
+        right = _ALIASES.get(low) or (low if low in PARAM_NAMES and key != low else None)
+        if right and right != key:
+            pairs.append(f"{key!r} → {right!r}")
+    if not pairs:
+        return []
+    return [f"use the same keys as net.params: {', '.join(pairs)}"]

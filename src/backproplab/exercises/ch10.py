@@ -1,0 +1,444 @@
+"""Checkers for chapter 10: backward rules run inside real Tensor graphs, and the autograd
+with a bug at forks."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..autograd import Tensor, sum_to
+from ..gradcheck import relative_error
+from .machinery import _checker, _is_stub, _NotYet, _rng, _short, _Wrong
+
+# -- the graphs every rule is run in: a chain, broadcasting, forks, the course's network --
+_MUL_SIG = "mul_backward(a, b, out): add dL/da to a.grad and dL/db to b.grad"
+_TANH_SIG = "tanh_backward(a, out): add dL/da to a.grad"
+
+
+def _graphs(rng):
+    """(description, leaf values, fn(*tensors) -> scalar Tensor), each with * and tanh."""
+    n, k = 6, 3
+    x, y = rng.uniform(-1, 1, n), rng.normal(0, 0.3, n)
+
+    def network(w1, b1, w2, b2):  # the course's network: broadcasting, and r used twice
+        h = (Tensor(x[:, None]) * w1 + b1).tanh()  # (n, k)
+        r = (h * w2).sum(axis=1) + b2 - y  # (n,)
+        return (r * r).mean()
+
+    return [
+        ("a chain, (a · b).tanh() summed, shapes (4,)", [rng.normal(0, 1, 4), rng.normal(0, 1, 4)],
+         lambda a, b: (a * b).tanh().sum()),
+        ("a (4, 3) · (3,) · scalar: broadcasting", [rng.normal(0, 1, (4, 3)), rng.normal(0, 1, 3), rng.normal(0, 1, ())],
+         lambda a, w, s: ((a * w).tanh() * s).sum()),
+        ("a fork, x · x + tanh(x) · x + tanh(x)", [rng.normal(0, 1, 5)],
+         lambda x: (x * x + x.tanh() * x + x.tanh()).sum()),
+        (f"the course's network, k = {k}, n = {n}", [rng.normal(0, 1, k), rng.normal(0, 1, k), rng.normal(0, 1, k), rng.normal(0, 0.5, ())],
+         network),
+    ]  # fmt: skip
+
+
+def _central(fn, leaves, eps=1e-6):
+    values = [np.array(v, dtype=np.float64) for v in leaves]
+    grads = []
+    for v in values:
+        g = np.zeros_like(v)
+        for i in np.ndindex(v.shape):
+            old = v[i]
+            v[i] = old + eps
+            up = float(fn(*(Tensor(u) for u in values)).value)
+            v[i] = old - eps
+            down = float(fn(*(Tensor(u) for u in values)).value)
+            v[i] = old
+            g[i] = (up - down) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
+def _run(fn, leaves, op, rule):
+    """The leaves' gradients when the nodes made by `op` run `rule` in backward()."""
+    ts = [Tensor(v) for v in leaves]
+    loss = fn(*ts)
+    for node in loss.graph():
+        if node.op == op:
+            node._backward = lambda node=node: rule(*node.parents, node)
+    loss.backward()
+    return [t.grad for t in ts]
+
+
+def _student_rule(fn, op, where):
+    """Wrap the student's rule: it must change only the input gradients, and in place."""
+
+    def rule(*args):
+        *inputs, out = args
+        values = [t.value.copy() for t in args]
+        upstream = out.grad.copy()
+        fn(*args)
+        if any(not np.array_equal(t.value, v) for t, v in zip(args, values, strict=True)):
+            raise _Wrong(
+                f"your rule changed a .value in place ({where}); a backward rule only reads "
+                "the values and adds to the input gradients"
+            )
+        if not isinstance(out.grad, np.ndarray) or not np.array_equal(out.grad, upstream):
+            raise _Wrong(
+                f"your rule changed out.grad, the upstream gradient, in place ({where}); "
+                "compute a new array (out.grad * ...) instead of `out.grad *= ...`"
+            )
+        for t in inputs:
+            g = t.grad
+            if np.shape(g) != t.shape:
+                shape = getattr(g, "shape", type(g).__name__)
+                hint = (
+                    "diagnosis: the broadcast was not summed back — sum the gradient back to "
+                    "the input's shape with bp.autograd.sum_to(g, a.shape)"
+                    if np.shape(g) != () and np.size(g) > t.value.size
+                    else "each input's .grad must keep that input's shape"
+                )
+                raise _Wrong(
+                    f"after your rule an input's .grad has shape {shape}, but the input has "
+                    f"shape {t.shape} ({where})",
+                    hint,
+                )
+
+    return rule
+
+
+def _run_student(fn, leaves, op, student, where):
+    try:
+        return _run(fn, leaves, op, _student_rule(student, op, where))
+    except (_Wrong, _NotYet, KeyboardInterrupt, SystemExit):
+        raise
+    except NotImplementedError:
+        raise _NotYet from None
+    except BaseException as err:
+        lines = [f"it raised {type(err).__name__}: {err}  ({where})"]
+        library = (sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(__file__)))
+        frames = [
+            f for f in traceback.extract_tb(err.__traceback__) if not f.filename.startswith(library)
+        ]
+        if frames and frames[-1].line:
+            lines.append(f"at line {frames[-1].lineno}: {frames[-1].line.strip()}")
+        if isinstance(err, ValueError) and "broadcast" in str(err):
+            lines.append(
+                "diagnosis: the broadcast was not summed back — the gradient has the output's "
+                "shape; sum it back to the input's shape with bp.autograd.sum_to(g, a.shape)"
+            )
+        elif isinstance(err, TypeError) and "argument" in str(err):
+            lines.append(f"check the signature: {_MUL_SIG if op == '*' else _TANH_SIG}")
+        raise _Wrong(*lines) from None
+
+
+def _check_rule(student, op, sig, name, variants, formula, seed):
+    if student is Ellipsis or (callable(student) and _is_stub(student)):
+        raise _NotYet
+    if not callable(student):
+        raise _Wrong(
+            f"expected your function {sig}, got {type(student).__name__} {_short(student)}"
+        )
+    graphs = _graphs(_rng(seed))
+    for where, leaves, fn in graphs:
+        got = _run_student(fn, leaves, op, student, where)
+        want = _central(fn, leaves)
+        if all(relative_error(g, w) <= 1e-5 for g, w in zip(got, want, strict=True)):
+            continue
+        i = max(range(len(want)), key=lambda j: relative_error(got[j], want[j]))
+        lines = [
+            f"the gradients disagree with central differences ({where})",
+            f"input {i + 1}: expected {_short(np.round(want[i], 6))}, got {_short(np.round(got[i], 6))}",
+        ]
+        for text, wrong in variants:
+            alt = _run(fn, leaves, op, wrong)
+            if any(relative_error(a, w) > 1e-5 for a, w in zip(alt, want, strict=True)) and all(
+                relative_error(g, a) <= 1e-9 for g, a in zip(got, alt, strict=True)
+            ):
+                lines.append(f"diagnosis: {text}")
+                break
+        else:
+            lines.append(f"no common mistake recognised; the rule is {formula}")
+        raise _Wrong(*lines)
+    return (
+        f"{name} gives the gradients of central differences in {len(graphs)} graphs "
+        "(a chain, broadcasting, a fork and the course's network)."
+    )
+
+
+def _mul_variants():
+    def forgot_upstream(a, b, out):
+        a.grad += sum_to(np.broadcast_to(b.value, out.shape), a.shape)
+        b.grad += sum_to(np.broadcast_to(a.value, out.shape), b.shape)
+
+    def swapped(a, b, out):
+        a.grad += sum_to(out.grad * a.value, a.shape)
+        b.grad += sum_to(out.grad * b.value, b.shape)
+
+    def overwrites(a, b, out):
+        a.grad = sum_to(out.grad * b.value, a.shape)
+        b.grad = sum_to(out.grad * a.value, b.shape)
+
+    def only_a(a, b, out):
+        a.grad += sum_to(out.grad * b.value, a.shape)
+
+    return [
+        ("the upstream gradient is missing: multiply by out.grad (downstream = upstream × local)", forgot_upstream),
+        ("operands swapped: dL/da = out.grad · b (the OTHER input), not out.grad · a", swapped),
+        ("`=` where `+=` belongs: a value used twice gets only its last gradient — add to .grad", overwrites),
+        ("b.grad is never updated: both inputs of * get a gradient", only_a),
+    ]  # fmt: skip
+
+
+def _tanh_variants():
+    def one_minus_tanh(a, out):
+        a.grad += out.grad * (1 - out.value)
+
+    def forgot_upstream(a, out):
+        a.grad += 1 - out.value**2
+
+    def overwrites(a, out):
+        a.grad = out.grad * (1 - out.value**2)
+
+    def on_input(a, out):
+        a.grad += out.grad * (1 - a.value**2)
+
+    def plus(a, out):
+        a.grad += out.grad * (1 + out.value**2)
+
+    def tanh_itself(a, out):
+        a.grad += out.grad * out.value
+
+    def tanh_of_tanh(a, out):
+        a.grad += out.grad * (1 - np.tanh(out.value) ** 2)
+
+    return [
+        ("tanh′ written as 1 − tanh: the tanh must be squared, 1 − tanh²(a) = 1 − out.value²", one_minus_tanh),
+        ("the upstream gradient is missing: multiply by out.grad (downstream = upstream × local)", forgot_upstream),
+        ("`=` where `+=` belongs: a value used twice gets only its last gradient — add to .grad", overwrites),
+        ("1 − a² uses the input; tanh′(a) = 1 − tanh²(a) = 1 − out.value²", on_input),
+        ("1 + tanh²: the square is subtracted, 1 − tanh²(a)", plus),
+        ("this multiplies by tanh(a) itself, not by its derivative 1 − tanh²(a)", tanh_itself),
+        ("tanh applied twice: out.value already is tanh(a), so tanh′ = 1 − out.value²", tanh_of_tanh),
+    ]  # fmt: skip
+
+
+@_checker("mul_backward")
+def check_mul_backward(mul_backward, seed=None):
+    """Run the student's rule for * inside real graphs and compare with central differences."""
+    return _check_rule(
+        mul_backward, "*", _MUL_SIG, "mul_backward", _mul_variants(),
+        "a.grad += sum_to(out.grad * b.value, a.shape), and the same for b with a", seed,
+    )  # fmt: skip
+
+
+@_checker("tanh_backward")
+def check_tanh_backward(tanh_backward, seed=None):
+    """Run the student's rule for tanh inside real graphs and compare with central differences."""
+    return _check_rule(
+        tanh_backward, "tanh", _TANH_SIG, "tanh_backward", _tanh_variants(),
+        "a.grad += out.grad * (1 - out.value**2)", seed,
+    )  # fmt: skip
+
+
+# -- find the bug: a tiny autograd that is right on chains and wrong at forks -------------
+BUGGY_AUTOGRAD = '''\
+class Value:
+    """A tiny autograd: an array, its gradient, its inputs and its backward rule."""
+
+    def __init__(self, value, parents=(), rule=None):
+        self.value = np.asarray(value, dtype=np.float64)
+        self.grad = np.zeros_like(self.value)
+        self.parents, self.rule = parents, rule
+
+    def __add__(self, other):
+        return Value(self.value + other.value, (self, other), lambda g: (g, g))
+
+    def __mul__(self, other):
+        return Value(
+            self.value * other.value, (self, other), lambda g: (g * other.value, g * self.value)
+        )
+
+    def tanh(self):
+        t = np.tanh(self.value)
+        return Value(t, (self,), lambda g: (g * (1 - t * t),))
+
+    def sum(self):
+        return Value(self.value.sum(), (self,), lambda g: (g * np.ones_like(self.value),))
+
+    def backward(self):
+        order, seen = [], set()
+
+        def visit(node):
+            if id(node) not in seen:
+                seen.add(id(node))
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+
+        visit(self)
+        self.grad = np.ones_like(self.value)
+        for node in reversed(order):
+            if node.rule is not None:
+                for parent, downstream in zip(node.parents, node.rule(node.grad)):
+                    parent.grad = downstream
+'''
+_BUG = "parent.grad = downstream"
+
+
+def buggy_value_class(source: str = BUGGY_AUTOGRAD):
+    """The class Value defined by `source` (by default the one with the bug)."""
+    space = {"np": np}
+    exec(compile(source, "<buggy autograd>", "exec"), space)
+    return space["Value"]
+
+
+#: The tiny autograd with the bug, for the chapter's gradient check.
+Value = buggy_value_class()
+
+
+def numbered_source() -> str:
+    """BUGGY_AUTOGRAD with line numbers, as the chapter prints it."""
+    return "\n".join(f"{i:2d}  {line}" for i, line in enumerate(BUGGY_AUTOGRAD.splitlines(), 1))
+
+
+def _fork_tests(rng):
+    a, b = rng.normal(0, 1, 4), rng.normal(0, 1, 4)
+    return [
+        ("x · x", [a], lambda x: (x * x).sum()),
+        ("tanh(x) · x + x", [a], lambda x: (x.tanh() * x + x).sum()),
+        ("(a · b + a).tanh() · b", [a, b], lambda p, q: ((p * q + p).tanh() * q).sum()),
+        ("a chain, tanh(a · b)", [a, b], lambda p, q: (p * q).tanh().sum()),
+    ]
+
+
+def _grads(cls, fn, leaves):
+    vs = [cls(v) for v in leaves]
+    fn(*vs).backward()
+    return [v.grad for v in vs]
+
+
+def _central_value(cls, fn, leaves, eps=1e-6):
+    def f(*arrays):
+        return float(fn(*(cls(u) for u in arrays)).value)
+
+    out = []
+    values = [np.array(v, dtype=np.float64) for v in leaves]
+    for v in values:
+        g = np.zeros_like(v)
+        for i in np.ndindex(v.shape):
+            old = v[i]
+            v[i] = old + eps
+            up = f(*values)
+            v[i] = old - eps
+            down = f(*values)
+            v[i] = old
+            g[i] = (up - down) / (2 * eps)
+        out.append(g)
+    return out
+
+
+@dataclass(frozen=True)
+class ValueCheckRow:
+    graph: str
+    error: float  # the largest relative error over the inputs, {eq}`eq-relative-error`
+    ok: bool
+
+
+class ValueCheck:
+    """The gradient check of a Value class on the four graphs, one row per graph."""
+
+    def __init__(self, rows):
+        self.rows = tuple(rows)
+
+    def __str__(self) -> str:
+        lines = [f"{'graph':<26}{'relative error':>16}  verdict"]
+        lines += [f"{r.graph:<26}{r.error:>16.1e}  {'ok' if r.ok else 'WRONG'}" for r in self.rows]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def value_grad_check(cls=None, seed=0) -> ValueCheck:
+    """Compare a Value class's gradients with central differences on a chain and three forks."""
+    cls = Value if cls is None else cls
+    rows = []
+    for where, leaves, fn in sorted(_fork_tests(_rng(seed)), key=lambda t: "chain" not in t[0]):
+        got, want = _grads(cls, fn, leaves), _central_value(cls, fn, leaves)
+        error = max(relative_error(g, w) for g, w in zip(got, want, strict=True))
+        rows.append(ValueCheckRow(where, error, error <= 1e-5))
+    return ValueCheck(rows)
+
+
+def _norm(line: str) -> str:
+    return "".join(str(line).split())
+
+
+@_checker("find the bug", todo="bug_line and fixed_line are")
+def check_fork_fix(bug_line, fixed_line, seed=None):
+    """Check the line named as the bug (its number or its text) and the line that fixes it."""
+    if bug_line is Ellipsis or fixed_line is Ellipsis:
+        raise _NotYet
+    lines = BUGGY_AUTOGRAD.splitlines()
+    if isinstance(bug_line, (int, np.integer)) and not isinstance(bug_line, bool):
+        if not 1 <= bug_line <= len(lines):
+            raise _Wrong(f"there is no line {bug_line}: the listing has lines 1 to {len(lines)}")
+        named = lines[bug_line - 1]
+    elif isinstance(bug_line, str):
+        named = bug_line
+    else:
+        raise _Wrong(
+            "bug_line should be the line's number or its text in quotes, got "
+            f"{type(bug_line).__name__} {_short(bug_line)}"
+        )
+    if _norm(named) != _norm(_BUG):
+        raise _Wrong(
+            f"{named.strip()!r} is not the line with the bug",
+            "the gradient check passes on every chain and fails only when a value is used "
+            "twice: look for the line that runs once per use of a value, and ask what "
+            "happens to the gradient the first use delivered",
+        )
+    if not isinstance(fixed_line, str):
+        raise _Wrong(
+            f"fixed_line should be the corrected line as text, got "
+            f"{type(fixed_line).__name__} {_short(fixed_line)}"
+        )
+    number = next(i for i, line in enumerate(lines) if _norm(line) == _norm(_BUG))
+    indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
+    fixed = textwrap.dedent(fixed_line).strip()
+    if _norm(fixed) == _norm(_BUG):
+        raise _Wrong("fixed_line is the buggy line itself; change it so that forks add up")
+    patched = "\n".join(lines[:number] + [indent + fixed] + lines[number + 1 :]) + "\n"
+    try:
+        cls = buggy_value_class(patched)
+    except SyntaxError as err:
+        raise _Wrong(f"fixed_line is not valid Python: {err.msg}: {fixed!r}") from None
+    for where, leaves, fn in _fork_tests(_rng(seed)):
+        try:
+            got = _grads(cls, fn, leaves)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as err:
+            raise _Wrong(
+                f"with your line the autograd raised {type(err).__name__}: {err} (graph {where})"
+            ) from None
+        want = _central_value(cls, fn, leaves)
+        bad = [
+            i for i, (g, w) in enumerate(zip(got, want, strict=True)) if relative_error(g, w) > 1e-5
+        ]
+        if bad:
+            i = bad[0]
+            hint = (
+                "diagnosis: the gradients must ADD at a fork, parent.grad += downstream"
+                if not _norm(fixed).startswith(("parent.grad+=", "parent.grad=parent.grad+"))
+                else "diagnosis: the sum is right in form; check the rest of the line"
+            )
+            raise _Wrong(
+                f"with your line the gradient is still wrong (graph {where})",
+                f"input {i + 1}: expected {_short(np.round(want[i], 6))}, got {_short(np.round(got[i], 6))}",
+                hint,
+            )
+    return (
+        f"the bug is line {number + 1}, `{_BUG}`: a value used twice kept only its last "
+        f"gradient. With `{fixed}` the gradients match central differences on forks and chains."
+    )

@@ -1,0 +1,282 @@
+"""Chapter 10's checkers: right rules pass, each common slip is named, none raise."""
+
+import numpy as np
+import pytest
+
+import backproplab as bp
+from backproplab import exercises as ex
+from backproplab.autograd import sum_to
+
+SEEDS = (0, 1, 2)
+
+
+# -- student answers for *, right and wrong, as a student would write them ------------------
+def mul_backward(a, b, out):
+    a.grad += sum_to(out.grad * b.value, a.shape)
+    b.grad += sum_to(out.grad * a.value, b.shape)
+
+
+def mul_plain_sum(a, b, out):  # also right: += with the sum written out
+    a.grad = a.grad + sum_to(b.value * out.grad, a.shape)
+    b.grad = b.grad + sum_to(a.value * out.grad, b.shape)
+
+
+def mul_no_upstream(a, b, out):
+    a.grad += sum_to(b.value + 0 * out.value, a.shape)
+    b.grad += sum_to(a.value + 0 * out.value, b.shape)
+
+
+def mul_no_upstream_plain(a, b, out):
+    a.grad += b.value
+    b.grad += a.value
+
+
+def mul_swapped(a, b, out):
+    a.grad += sum_to(out.grad * a.value, a.shape)
+    b.grad += sum_to(out.grad * b.value, b.shape)
+
+
+def mul_assign(a, b, out):
+    a.grad = sum_to(out.grad * b.value, a.shape)
+    b.grad = sum_to(out.grad * a.value, b.shape)
+
+
+def mul_no_sum(a, b, out):
+    a.grad += out.grad * b.value
+    b.grad += out.grad * a.value
+
+
+def mul_assign_no_sum(a, b, out):
+    a.grad = out.grad * b.value
+    b.grad = out.grad * a.value
+
+
+def mul_only_a(a, b, out):
+    a.grad += sum_to(out.grad * b.value, a.shape)
+
+
+def mul_in_place(a, b, out):
+    g = out.grad
+    g *= b.value  # changes out.grad itself
+    a.grad += sum_to(g, a.shape)
+    b.grad += sum_to(out.grad * a.value, b.shape)
+
+
+def mul_changes_value(a, b, out):
+    mul_backward(a, b, out)
+    a.value *= 1.5
+
+
+def mul_stub(a, b, out):
+    raise NotImplementedError("write the rule of *")
+
+
+# -- and for tanh ---------------------------------------------------------------------------
+def tanh_backward(a, out):
+    a.grad += out.grad * (1 - out.value**2)
+
+
+def tanh_from_input(a, out):  # also right: tanh'(a) from a itself
+    a.grad += out.grad * (1 - np.tanh(a.value) ** 2)
+
+
+def tanh_one_minus(a, out):
+    a.grad += out.grad * (1 - out.value)
+
+
+def tanh_no_upstream(a, out):
+    a.grad += 1 - out.value**2
+
+
+def tanh_assign(a, out):
+    a.grad = out.grad * (1 - out.value**2)
+
+
+def tanh_on_input(a, out):
+    a.grad += out.grad * (1 - a.value**2)
+
+
+def tanh_plus(a, out):
+    a.grad += out.grad * (1 + out.value**2)
+
+
+def tanh_itself(a, out):
+    a.grad += out.grad * out.value
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("rule", [mul_backward, mul_plain_sum])
+def test_right_rules_for_mul_pass(rule, seed, capsys):
+    assert ex.check_mul_backward(rule, seed=seed) is True
+    assert capsys.readouterr().out.startswith("✓ mul_backward gives the gradients")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("rule", [tanh_backward, tanh_from_input])
+def test_right_rules_for_tanh_pass(rule, seed, capsys):
+    assert ex.check_tanh_backward(rule, seed=seed) is True
+    assert capsys.readouterr().out.startswith("✓ tanh_backward gives the gradients")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(
+    "rule, words",
+    [
+        (mul_no_upstream, "the upstream gradient is missing"),
+        (mul_no_upstream_plain, "the upstream gradient is missing"),
+        (mul_swapped, "operands swapped"),
+        (mul_assign, "`=` where `+=` belongs"),
+        (mul_no_sum, "the broadcast was not summed back"),
+        (mul_assign_no_sum, "the broadcast was not summed back"),
+        (mul_only_a, "b.grad is never updated"),
+        (mul_in_place, "changed out.grad, the upstream gradient, in place"),
+        (mul_changes_value, "changed a .value in place"),
+    ],
+)
+def test_each_slip_in_mul_is_named(rule, words, seed, capsys):
+    assert ex.check_mul_backward(rule, seed=seed) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ mul_backward") and words in out, out
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(
+    "rule, words",
+    [
+        (tanh_one_minus, "tanh′ written as 1 − tanh"),
+        (tanh_no_upstream, "the upstream gradient is missing"),
+        (tanh_assign, "`=` where `+=` belongs"),
+        (tanh_on_input, "uses the input"),
+        (tanh_plus, "the square is subtracted"),
+        (tanh_itself, "not by its derivative"),
+    ],
+)
+def test_each_slip_in_tanh_is_named(rule, words, seed, capsys):
+    assert ex.check_tanh_backward(rule, seed=seed) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ tanh_backward") and words in out, out
+
+
+def test_the_stub_is_not_yet_not_wrong(capsys):
+    assert ex.check_mul_backward(mul_stub) is False
+    assert ex.check_tanh_backward(...) is False
+    out = capsys.readouterr().out
+    assert out.count("not implemented yet") == 2 and "✗" not in out
+
+
+@pytest.mark.parametrize("thing", [None, 3, "mul", [mul_backward], lambda a: None, lambda: 1])
+def test_rule_checkers_never_raise_on_absurd_answers(thing, capsys):
+    assert ex.check_mul_backward(thing) is False
+    assert ex.check_tanh_backward(thing) is False
+    out = capsys.readouterr().out
+    assert "could not finish" not in out
+
+
+def test_an_exception_is_quoted_at_the_students_line(capsys):
+    def rule(a, b, out):
+        a.grad += sum_to(out.grad * b.val, a.shape)  # a typo: .val
+
+    ex.check_mul_backward(rule)
+    out = capsys.readouterr().out
+    assert "it raised AttributeError" in out and "out.grad * b.val, a.shape" in out
+
+
+def test_a_memorised_rule_cannot_pass_because_the_graphs_change(capsys):
+    values = {}
+
+    def memorise(a, b, out):
+        values.setdefault(a.shape, sum_to(out.grad * b.value, a.shape))
+        values.setdefault(("b",) + b.shape, sum_to(out.grad * a.value, b.shape))
+        a.grad += values[a.shape]
+        b.grad += values[("b",) + b.shape]
+
+    ex.check_mul_backward(memorise, seed=0)
+    assert ex.check_mul_backward(memorise, seed=1) is False
+
+
+# -- find the bug -----------------------------------------------------------------------------
+def _bug_line_number():
+    return next(
+        i
+        for i, line in enumerate(ex.BUGGY_AUTOGRAD.splitlines(), 1)
+        if line.strip() == "parent.grad = downstream"
+    )
+
+
+def test_the_buggy_autograd_is_right_on_a_chain_and_wrong_at_a_fork():
+    a = np.array([0.3, -1.2, 0.8])
+    v = ex.Value(a)
+    (v * ex.Value(2.0 * np.ones(3))).tanh().sum().backward()
+    np.testing.assert_allclose(v.grad, 2 * (1 - np.tanh(2 * a) ** 2))
+    w = ex.Value(a)
+    (w * w).sum().backward()
+    np.testing.assert_allclose(w.grad, a)  # only one of the two uses: 2a is right
+    assert bp.grad_check is not None
+
+
+@pytest.mark.parametrize(
+    "bug, fix",
+    [
+        ("number", "parent.grad += downstream"),
+        ("text", "parent.grad = parent.grad + downstream"),
+        ("text", "    parent.grad += downstream   "),
+    ],
+)
+def test_naming_the_line_and_adding_passes(bug, fix, capsys):
+    line = _bug_line_number() if bug == "number" else "parent.grad = downstream"
+    assert ex.check_fork_fix(line, fix) is True
+    assert capsys.readouterr().out.startswith(f"✓ the bug is line {_bug_line_number()}")
+
+
+@pytest.mark.parametrize(
+    "bug, fix, words",
+    [
+        ("self.grad = np.ones_like(self.value)", "", "is not the line with the bug"),
+        (10, "", "is not the line with the bug"),
+        (999, "", "there is no line 999"),
+        (None, "", "the line's number or its text"),
+        ("bug", "parent.grad = downstream", "the buggy line itself"),
+        ("bug", "parent.grad = 2 * downstream", "must ADD at a fork"),
+        ("bug", "parent.grad -= downstream", "must ADD at a fork"),
+        ("bug", "parent.grad += 2 * downstream", "still wrong"),
+        ("bug", "parent.grad +=", "not valid Python"),
+        ("bug", 42, "the corrected line as text"),
+        ("bug", "raise RuntimeError('no')", "the autograd raised RuntimeError"),
+    ],
+)
+def test_wrong_answers_to_the_bug_hunt_are_explained(bug, fix, words, capsys):
+    line = _bug_line_number() if bug == "bug" else bug
+    assert ex.check_fork_fix(line, fix) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ find the bug") and words in out, out
+
+
+def test_the_bug_hunt_stub_is_not_yet(capsys):
+    assert ex.check_fork_fix(..., ...) is False
+    assert "not implemented yet" in capsys.readouterr().out
+
+
+def test_the_numbered_listing_is_the_source():
+    listing = ex.numbered_source().splitlines()
+    assert len(listing) == len(ex.BUGGY_AUTOGRAD.splitlines())
+    assert listing[_bug_line_number() - 1].split(None, 1)[1] == "parent.grad = downstream"
+
+
+# -- the prediction: the stepper's answer, and the check the chapter prints ----------------------
+def test_the_stepper_shows_d_x_squared_as_three_plus_three():
+    x = bp.Tensor(3.0, name="x")
+    stepper = bp.BackpropStepper(x * x)
+    fork = stepper.steps["dL/dx"]
+    assert [float(t) for t in fork.upstream] == [3.0, 3.0] and float(fork.downstream) == 6.0
+
+
+def test_the_value_grad_check_passes_the_chain_and_flags_every_fork():
+    report = ex.value_grad_check()
+    chain, *forks = report.rows
+    assert "chain" in chain.graph and chain.ok and len(forks) == 3
+    assert not any(row.ok for row in forks)
+    assert "WRONG" in str(report)
+    fixed = ex.ch10.buggy_value_class(
+        ex.BUGGY_AUTOGRAD.replace("parent.grad = downstream", "parent.grad += downstream")
+    )
+    assert all(row.ok for row in ex.value_grad_check(fixed).rows)
