@@ -460,7 +460,10 @@ def test_student_links_to_the_website_land_on_the_numbered_target(home):
         sys.path.remove(str(ROOT / "tools"))
     site = student.Book(ROOT).site
     links = []
-    for path in sorted((home / "chapters").iterdir()):
+    # only the pages: JupyterLab may have added .ipynb_checkpoints/ by now
+    for path in sorted((home / "chapters").glob("*")):
+        if path.suffix not in (".ipynb", ".md"):
+            continue
         if path.suffix == ".ipynb":
             cells = json.loads(path.read_text())["cells"]
             text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
