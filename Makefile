@@ -11,9 +11,20 @@ PYTEST := $(BIN)/python -m pytest
 STUDENT_DIR ?= _build/student
 # Where `make nbgrader` writes the exercises as an nbgrader course.
 NBGRADER_DIR ?= _build/nbgrader
+# `make publish` pushes to this git remote's gh-pages branch.
+REMOTE ?= origin
+# A value as one shell word, in single quotes: titles may hold spaces, quotes, ";" or "$$".
+# (`$(value TITLE)` keeps a $ in a title from being read as a make variable.)
+shell-quote = '$(subst ','\'',$(1))'
+# axe-core, the accessibility engine tests/browser/test_a11y.py runs in Chromium: fetched from
+# the npm registry at this version, checked against the registry's sha512 (its dist.integrity,
+# `npm view axe-core@VERSION dist.integrity`), never committed. Needs node and npm.
+AXE_VERSION := 4.14.1
+AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE_JS := _build/axe/$(AXE_VERSION)/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish
+.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish adapt student-branch
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -58,11 +69,26 @@ test-unit: $(STAMP) ## The package, checker and widget tests
 test-notebooks: $(STAMP) student ## Run every chapter, instructor and student versions, with nbval
 	$(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadscope -q chapters $(STUDENT_DIR)
 
-test-browser: $(STAMP) ## Check the built site in Chromium and drive the widgets in JupyterLab
-	$(PYTEST) tests/browser -q
+test-browser: $(STAMP) $(AXE_JS) ## Check the built site in Chromium and drive the widgets in JupyterLab
+	AXE_JS=$(AXE_JS) $(PYTEST) tests/browser -q
 
 test: lint test-unit test-notebooks book test-browser ## Run every test (lint, unit, notebooks, book build, browser)
 	@echo "All tests passed."
+
+.PHONY: axe
+axe: $(AXE_JS) ## Fetch axe-core (pinned, hash-checked) for the accessibility test
+
+$(AXE_JS):
+	@command -v npm >/dev/null || { echo "npm is missing (apt-get install nodejs npm)"; exit 1; }
+	rm -rf $(@D) && mkdir -p $(@D)
+	cd $(@D) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	@got=$$(node -e 'const c = require("crypto"), fs = require("fs"); \
+		process.stdout.write("sha512-" + c.createHash("sha512") \
+		.update(fs.readFileSync(process.argv[1])).digest("base64"))' $(@D)/axe-core-$(AXE_VERSION).tgz); \
+	if [ "$$got" != "$(AXE_INTEGRITY)" ]; then \
+		echo "axe-core $(AXE_VERSION): sha512 mismatch (got $$got)"; rm -rf $(@D); exit 1; fi
+	tar -xzf $(@D)/axe-core-$(AXE_VERSION).tgz -C $(@D) --strip-components=1 package/axe.min.js
+	rm $(@D)/axe-core-$(AXE_VERSION).tgz
 
 bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/epoch.py
@@ -73,9 +99,20 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/deep.py
 	$(BIN)/python benchmarks/autograd.py
 
-publish: book ## Build, then push _build/html to the gh-pages branch (ghp-import)
+adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://...
+	$(BIN)/python tools/adapt.py --url $(call shell-quote,$(value URL)) --title $(call shell-quote,$(value TITLE)) \
+		--authors $(call shell-quote,$(value AUTHORS)) --hub $(call shell-quote,$(value HUB)) \
+		--branch $(call shell-quote,$(value BRANCH))
+
+student-branch: student ## Commit the student copies (no solutions, tests or instructors' pages) to the branch `student`
+	$(BIN)/python tools/student_branch.py --student-dir "$(STUDENT_DIR)"
+
+publish: $(STAMP) ## Build, then push the site to the gh-pages branch of origin (asks first; YES=1 skips)
+	$(BIN)/python tools/publish.py --remote $(call shell-quote,$(REMOTE)) $(if $(filter 1 y yes true,$(YES)),--yes)
+	$(MAKE) book
 	$(BIN)/python -m pip install -q ghp-import==2.1.0
-	$(BIN)/ghp-import -n -p -f _build/html
+	$(BIN)/ghp-import -n -p -f -r $(call shell-quote,$(REMOTE)) _build/html
+	@echo "Pushed. The site updates within a minute or two (Settings -> Pages: branch gh-pages)."
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache .hypothesis test-artifacts

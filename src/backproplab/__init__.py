@@ -19,7 +19,7 @@ from .activations import (
     tanh,
     tanh_prime,
 )
-from .autograd import Tensor, autograd_epoch, tensor_loss
+from .autograd import Tensor
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
 from .deep import DeepNetwork, init_deep_params, layer_grad_norms, start_grad_norms
 from .diagram import draw_graph, draw_tensor_graph
@@ -30,6 +30,7 @@ from .network import INITS, PARAM_NAMES, Network, init_params
 from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
 from .prose import glue, glued
 from .stepper import BackpropStepper
+from .tensor_network import autograd_epoch, tensor_loss
 from .tensor_steps import GraphSteps, tensor_steps
 from .trainer import RECOMMENDED, Trainer
 from .training import (

@@ -13,14 +13,20 @@ import numbers
 
 import numpy as np
 
-from .activations import ACTIVATIONS, get_activation
+from .activations import ACTIVATIONS
 
 
 def sum_to(g, shape):
     """Sum a broadcast gradient back to an input's shape, {eq}`eq-sum-back`."""
     if g.shape == shape:
         return g
+    shape = (int(shape),) if isinstance(shape, numbers.Integral) else tuple(shape)
     extra = g.ndim - len(shape)
+    if extra < 0 or any(s not in (1, n) for s, n in zip(shape, g.shape[extra:], strict=True)):
+        raise ValueError(
+            f"cannot sum a gradient of shape {g.shape} back to shape {shape}: an input of "
+            f"shape {shape} does not broadcast to {g.shape}; pass the shape of its own input"
+        )
     axes = tuple(range(extra)) + tuple(
         extra + i for i, s in enumerate(shape) if s == 1 and g.shape[extra + i] != 1
     )
@@ -38,6 +44,8 @@ class Tensor:
     __array_ufunc__ = None  # numpy array (op) Tensor calls our reflected operator instead
 
     def __init__(self, value, name: str | None = None):
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string or None, got {_describe(name)}")
         self.value = _numeric("value", value)
         self.grad = np.zeros_like(self.value)
         self.name = name
@@ -126,23 +134,23 @@ class Tensor:
 
     # -- operations: each forward value, then its rule as (local, downstream) per input ----
     def __add__(self, other):
-        a, b = self, _operand(other, "+", self)
+        a, b = self, _operand(other, "+")
         return Tensor._node(_broadcast(a, b, "+", np.add), "+", (a, b), _add_rule)
 
     def __sub__(self, other):
-        a, b = self, _operand(other, "-", self)
+        a, b = self, _operand(other, "-")
         return Tensor._node(_broadcast(a, b, "-", np.subtract), "-", (a, b), _sub_rule)
 
     def __mul__(self, other):
-        a, b = self, _operand(other, "*", self)
+        a, b = self, _operand(other, "*")
         return Tensor._node(_broadcast(a, b, "*", np.multiply), "*", (a, b), _mul_rule)
 
     def __truediv__(self, other):
-        a, b = self, _operand(other, "/", self)
+        a, b = self, _operand(other, "/")
         return Tensor._node(_broadcast(a, b, "/", np.divide), "/", (a, b), _div_rule)
 
     def __matmul__(self, other):
-        a, b = self, _operand(other, "@", self)
+        a, b = self, _operand(other, "@")
         if a.value.ndim == 0 or b.value.ndim == 0:
             raise ValueError(
                 f"@ needs arrays of at least 1 dimension, got shapes {a.shape} and {b.shape}"
@@ -158,19 +166,19 @@ class Tensor:
         return Tensor._node(np.asarray(value, dtype=np.float64), "@", (a, b), _matmul_rule)
 
     def __radd__(self, other):
-        return _operand(other, "+", self) + self
+        return _operand(other, "+") + self
 
     def __rsub__(self, other):
-        return _operand(other, "-", self) - self
+        return _operand(other, "-") - self
 
     def __rmul__(self, other):
-        return _operand(other, "*", self) * self
+        return _operand(other, "*") * self
 
     def __rtruediv__(self, other):
-        return _operand(other, "/", self) / self
+        return _operand(other, "/") / self
 
     def __rmatmul__(self, other):
-        return _operand(other, "@", self) @ self
+        return _operand(other, "@") @ self
 
     def __neg__(self):
         return Tensor._node(-self.value, "neg", (self,), _neg_rule)
@@ -285,23 +293,18 @@ def _describe(value) -> str:
 def _numeric(name, value):
     if isinstance(value, Tensor):
         return value.value.copy()
-    if isinstance(value, (str, bytes, bool)) or value is None:
-        raise TypeError(f"{name} must be a number or a numeric array, got {_describe(value)}")
     try:
         arr = np.asarray(value)
-    except Exception:
+    except (TypeError, ValueError):  # a ragged list, or something numpy cannot read
+        arr = None
+    if arr is None or arr.dtype.kind not in "iuf":  # bool, complex, str, object: refused
         raise TypeError(
-            f"{name} must be a number or a numeric array, got {_describe(value)}"
-        ) from None
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(
-            f"{name} must be a number or a numeric array (int or float), got {_describe(value)} "
-            f"of dtype {arr.dtype}"
+            f"{name} must be a number or a numeric array (int or float), got {_describe(value)}"
         )
     return arr.astype(np.float64)  # always a copy: the tensor owns its value
 
 
-def _operand(other, op, tensor):
+def _operand(other, op):
     if isinstance(other, Tensor):
         return other
     try:
@@ -336,56 +339,6 @@ def _axis(axis, t):
     nd = t.value.ndim
     if any(not -nd <= i < nd for i in axes):
         raise ValueError(f"axis {axis} is out of range for a tensor of shape {t.shape}")
+    if len({i % nd for i in axes}) < len(axes):
+        raise ValueError(f"axis {axis} names the same axis twice")
     return tuple(i % nd for i in axes)
-
-
-# -- the course's networks, rebuilt from Tensor operations -------------------------------
-def tensor_loss(net, x, y):
-    """The loss {eq}`eq-loss` of a Network or a DeepNetwork as a Tensor graph.
-
-    Returns (loss, params): params holds a leaf Tensor per parameter, under net.params'
-    keys, so that after loss.backward() params[name].grad is dL/d(name).
-    """
-    from . import _validate
-
-    x, y = _validate.as_xy(x, y)
-    return _tensor_loss(net, x, y, {name: Tensor(v, name=name) for name, v in net.params.items()})
-
-
-def _tensor_loss(net, x, y, params):
-    act = get_activation(net.activation).name
-    X = Tensor._node(x[:, None], "", (), None)  # (n, 1), data: no gradient
-    X.const = True
-    if set(params) == {"w1", "b1", "w2", "b2"}:  # f = w2 . act(w1 x + b1) + b2, eq-forward
-        h = getattr(X * params["w1"] + params["b1"], act)()  # (n, k)
-        f = h @ params["w2"] + params["b2"]  # (n,)
-        r = f - y  # (n,)
-    else:  # Z_l = A_{l-1} W_l + b_l, A_l = act(Z_l), the output layer linear
-        A, depth = X, len(params) // 2
-        for layer in range(1, depth + 1):
-            A = A @ params[f"W{layer}"] + params[f"b{layer}"]  # (n, d_l)
-            if layer < depth:
-                A = getattr(A, act)()
-        r = A - y[:, None]  # (n, 1)
-    return (r**2).mean(), params
-
-
-def autograd_epoch(net, x, y, lr: float, epochs: int = 1) -> float:
-    """Full-batch gradient descent {eq}`eq-gd-step` with the gradients by Tensor; returns the
-    last loss. Every epoch builds the graph anew, as an eager framework does."""
-    from . import _validate
-
-    x, y = _validate.as_xy(x, y)
-    lr = _validate.positive("lr", lr)
-    loss = None
-    for _ in range(_validate.integer("epochs", epochs, minimum=1)):
-        leaves = {}
-        for name, value in net.params.items():
-            leaf = Tensor._node(value, "", (), None)  # shares the array: updated in place below
-            leaf.grad, leaf.name = np.zeros(value.shape), name
-            leaves[name] = leaf
-        loss, _ = _tensor_loss(net, x, y, leaves)
-        loss.backward()
-        for leaf in leaves.values():
-            leaf.value -= lr * leaf.grad  # the net's own array, eq-gd-step
-    return float(loss.value)

@@ -146,6 +146,17 @@ def test_sum_to_undoes_broadcasting():
     assert sum_to(g, ()).shape == () and sum_to(g, ()) == 24
 
 
+@pytest.mark.parametrize("shape", [(4,), (3, 4), (2, 4, 3), (2, 6)])
+def test_sum_to_a_shape_that_was_not_broadcast_names_both_shapes(shape):
+    with pytest.raises(ValueError, match=r"shape \(4, 3\) back to shape"):
+        sum_to(np.ones((4, 3)), shape)
+
+
+def test_a_name_must_be_a_string():
+    with pytest.raises(TypeError, match="name must be"):
+        Tensor(1.0, name=3)
+
+
 # -- backward: once per node, again after zero_grad ----------------------------------------
 def test_backward_visits_each_node_once_in_a_diamond():
     x = Tensor(0.7)
@@ -208,7 +219,7 @@ def test_shapes_that_cannot_broadcast_are_named():
         Tensor(np.ones((3, 2))) @ np.ones(3)
 
 
-@pytest.mark.parametrize("bad", ["abc", None, [1, "a"], {"a": 1}, True, 1 + 2j])
+@pytest.mark.parametrize("bad", ["abc", None, [1, "a"], [[1, 2], [3]], {"a": 1}, True, 1 + 2j])
 def test_a_non_numeric_operand_is_a_type_error_naming_it(bad):
     with pytest.raises(TypeError, match="Tensor combines with"):
         Tensor(1.0) * bad
@@ -225,6 +236,8 @@ def test_powers_must_be_integers_and_axes_valid():
         Tensor(np.ones(3)).sum(axis=1)
     with pytest.raises(TypeError, match="axis"):
         Tensor(np.ones(3)).mean(axis="0")
+    with pytest.raises(ValueError, match="axis .* twice"):
+        Tensor(np.ones((2, 3))).sum(axis=(0, -2))
 
 
 def test_a_tensor_owns_a_copy_of_its_value():

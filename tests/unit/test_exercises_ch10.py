@@ -67,6 +67,37 @@ def mul_changes_value(a, b, out):
     a.value *= 1.5
 
 
+def mul_sum_wrong_axis(a, b, out):  # sums, but over the last axis instead of the broadcast ones
+    ga, gb = out.grad * b.value, out.grad * a.value
+    a.grad += ga if ga.shape == a.shape else ga.sum(axis=-1)
+    b.grad += gb if gb.shape == b.shape else gb.sum(axis=-1)
+
+
+def mul_sum_to_other_shape(a, b, out):  # sum_to with the other input's shape
+    a.grad += sum_to(out.grad * b.value, b.shape)
+    b.grad += sum_to(out.grad * a.value, a.shape)
+
+
+def mul_returns(a, b, out):  # returns the gradients instead of adding them
+    return sum_to(out.grad * b.value, a.shape), sum_to(out.grad * a.value, b.shape)
+
+
+def mul_sums_everything(a, b, out):
+    a.grad += np.sum(out.grad * b.value)
+    b.grad += np.sum(out.grad * a.value)
+
+
+def mul_minus(a, b, out):
+    a.grad -= sum_to(out.grad * b.value, a.shape)
+    b.grad -= sum_to(out.grad * a.value, b.shape)
+
+
+def mul_changes_b_then_restores_nothing(a, b, out):  # the other input changed in place
+    a.grad += sum_to(out.grad * b.value, a.shape)
+    b.value[...] = 0.0
+    b.grad += sum_to(out.grad * a.value, b.shape)
+
+
 def mul_stub(a, b, out):
     raise NotImplementedError("write the rule of *")
 
@@ -104,6 +135,33 @@ def tanh_itself(a, out):
     a.grad += out.grad * out.value
 
 
+def tanh_sigmoid_prime(a, out):  # the derivative of the course's other activation
+    a.grad += out.grad * out.value * (1 - out.value)
+
+
+def tanh_square_of_difference(a, out):
+    a.grad += out.grad * (1 - out.value) ** 2
+
+
+def tanh_minus(a, out):
+    a.grad -= out.grad * (1 - out.value**2)
+
+
+def tanh_with_math(a, out):
+    import math
+
+    a.grad += out.grad * (1 - math.tanh(a.value) ** 2)
+
+
+def tanh_returns(a, out):
+    return out.grad * (1 - out.value**2)
+
+
+def tanh_squares_out_in_place(a, out):  # the node's own value changed in place
+    out.value **= 2
+    a.grad += out.grad * (1 - out.value)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("rule", [mul_backward, mul_plain_sum])
 def test_right_rules_for_mul_pass(rule, seed, capsys):
@@ -131,6 +189,12 @@ def test_right_rules_for_tanh_pass(rule, seed, capsys):
         (mul_only_a, "b.grad is never updated"),
         (mul_in_place, "changed out.grad, the upstream gradient, in place"),
         (mul_changes_value, "changed a .value in place"),
+        (mul_changes_b_then_restores_nothing, "changed a .value in place"),
+        (mul_sum_wrong_axis, "summed, but not to the input's shape"),
+        (mul_sum_to_other_shape, "its own shape"),
+        (mul_returns, "ignores what a rule returns"),
+        (mul_sums_everything, "every entry was summed into one number"),
+        (mul_minus, "the sign is flipped"),
     ],
 )
 def test_each_slip_in_mul_is_named(rule, words, seed, capsys):
@@ -149,6 +213,12 @@ def test_each_slip_in_mul_is_named(rule, words, seed, capsys):
         (tanh_on_input, "uses the input"),
         (tanh_plus, "the square is subtracted"),
         (tanh_itself, "not by its derivative"),
+        (tanh_sigmoid_prime, "the sigmoid's derivative"),
+        (tanh_square_of_difference, "squares the difference"),
+        (tanh_minus, "the sign is flipped"),
+        (tanh_with_math, "use numpy's"),
+        (tanh_returns, "ignores what a rule returns"),
+        (tanh_squares_out_in_place, "changed a .value in place"),
     ],
 )
 def test_each_slip_in_tanh_is_named(rule, words, seed, capsys):
@@ -220,10 +290,24 @@ def test_the_buggy_autograd_is_right_on_a_chain_and_wrong_at_a_fork():
         ("number", "parent.grad += downstream"),
         ("text", "parent.grad = parent.grad + downstream"),
         ("text", "    parent.grad += downstream   "),
+        ("number as text", "parent.grad += downstream"),
+        ("line N", "parent.grad += downstream"),
+        ("float", "parent.grad += downstream"),
+        ("pasted", "parent.grad += downstream  # forks add"),
+        ("commented", "parent.grad = downstream + parent.grad"),
     ],
 )
 def test_naming_the_line_and_adding_passes(bug, fix, capsys):
-    line = _bug_line_number() if bug == "number" else "parent.grad = downstream"
+    n = _bug_line_number()
+    line = {
+        "number": n,
+        "text": "parent.grad = downstream",
+        "number as text": str(n),
+        "line N": f"line {n}",
+        "float": float(n),
+        "pasted": ex.numbered_source().splitlines()[n - 1],
+        "commented": "parent.grad = downstream  # this one",
+    }[bug]
     assert ex.check_fork_fix(line, fix) is True
     assert capsys.readouterr().out.startswith(f"✓ the bug is line {_bug_line_number()}")
 
@@ -242,6 +326,11 @@ def test_naming_the_line_and_adding_passes(bug, fix, capsys):
         ("bug", "parent.grad +=", "not valid Python"),
         ("bug", 42, "the corrected line as text"),
         ("bug", "raise RuntimeError('no')", "the autograd raised RuntimeError"),
+        ("bug", "node.grad += downstream", "must update parent.grad"),
+        ("bug", "self.grad = self.grad + downstream", "must update parent.grad"),
+        ("bug", "parent.grad + downstream", "must ADD at a fork"),
+        ("38", "parent.grad += downstream", "is not the line with the bug"),
+        (39.5, "parent.grad += downstream", "the line's number or its text"),
     ],
 )
 def test_wrong_answers_to_the_bug_hunt_are_explained(bug, fix, words, capsys):

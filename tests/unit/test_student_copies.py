@@ -601,3 +601,19 @@ def test_the_website_address_comes_from_config(config, site):
 def test_a_repository_off_github_without_a_baseurl_is_an_error_naming_the_setting():
     with pytest.raises(ValueError, match="html.baseurl"):
         student.site_url({"repository": {"url": "https://gitlab.com/a/b"}})
+
+
+def test_postbuild_on_the_student_branch_keeps_its_copies(make_student, snapshot, tmp_path):
+    """The `student` branch has student copies and no tools/: postBuild leaves them be."""
+    repo = tmp_path / "branch"
+    shutil.copytree(make_student, repo / "chapters")
+    for name in ("postBuild", "jupyterlab-overrides.json"):
+        shutil.copy2(snapshot / name, repo / name)
+    env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env["LAB_SETTINGS"] = str(repo / "lab-settings")
+    result = subprocess.run(
+        ["bash", "postBuild"], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    for path in make_student.iterdir():
+        assert (repo / "chapters" / path.name).read_bytes() == path.read_bytes()

@@ -4,6 +4,7 @@ with a bug at forks."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import textwrap
 import traceback
@@ -13,7 +14,7 @@ import numpy as np
 
 from ..autograd import Tensor, sum_to
 from ..gradcheck import relative_error
-from .machinery import _checker, _is_stub, _NotYet, _rng, _short, _Wrong
+from .machinery import _checker, _is_stub, _NotYet, _operator_hint, _rng, _short, _Wrong
 
 # -- the graphs every rule is run in: a chain, broadcasting, forks, the course's network --
 _MUL_SIG = "mul_backward(a, b, out): add dL/da to a.grad and dL/db to b.grad"
@@ -77,7 +78,19 @@ def _student_rule(fn, op, where):
         *inputs, out = args
         values = [t.value.copy() for t in args]
         upstream = out.grad.copy()
-        fn(*args)
+        before = [np.array(t.grad, copy=True) for t in inputs]
+        try:
+            returned = fn(*args)
+        except ValueError as err:
+            err.diagnosis = _shape_diagnosis(str(err), out.shape)
+            raise
+        if returned is not None and all(
+            np.array_equal(t.grad, g) for t, g in zip(inputs, before, strict=True)
+        ):
+            raise _Wrong(
+                f"your rule returned its gradients ({where}), but backward() ignores what a "
+                "rule returns: add each one to its input's .grad instead (a.grad += ...)"
+            )
         if any(not np.array_equal(t.value, v) for t, v in zip(args, values, strict=True)):
             raise _Wrong(
                 f"your rule changed a .value in place ({where}); a backward rule only reads "
@@ -107,6 +120,26 @@ def _student_rule(fn, op, where):
     return rule
 
 
+def _shape_diagnosis(text, out_shape):
+    """Name the slip when `input.grad += g` failed because g has the wrong shape."""
+    m = re.search(r"output operand with shape (\([^)]*\)) doesn't match the broadcast shape "
+                  r"(\([^)]*\))", text)  # fmt: skip
+    if not m:
+        return None
+    have, got = m.groups()
+    if got.replace(" ", "") == str(out_shape).replace(" ", ""):
+        return (
+            f"diagnosis: the broadcast was not summed back — a gradient of the output's shape "
+            f"{got} went to an input of shape {have}; sum each input's gradient back to its "
+            "own shape: bp.autograd.sum_to(g, a.shape) for a, sum_to(g, b.shape) for b"
+        )
+    return (
+        f"diagnosis: the gradient was summed, but not to the input's shape — it has shape "
+        f"{got}, the input {have}; sum over exactly the axes that were broadcast, which "
+        "bp.autograd.sum_to(g, a.shape) finds from the input's own shape"
+    )
+
+
 def _run_student(fn, leaves, op, student, where):
     try:
         return _run(fn, leaves, op, _student_rule(student, op, where))
@@ -122,13 +155,12 @@ def _run_student(fn, leaves, op, student, where):
         ]
         if frames and frames[-1].line:
             lines.append(f"at line {frames[-1].lineno}: {frames[-1].line.strip()}")
-        if isinstance(err, ValueError) and "broadcast" in str(err):
-            lines.append(
-                "diagnosis: the broadcast was not summed back — the gradient has the output's "
-                "shape; sum it back to the input's shape with bp.autograd.sum_to(g, a.shape)"
-            )
+        if getattr(err, "diagnosis", None):
+            lines.append(err.diagnosis)
         elif isinstance(err, TypeError) and "argument" in str(err):
             lines.append(f"check the signature: {_MUL_SIG if op == '*' else _TANH_SIG}")
+        else:
+            lines += _operator_hint(err)
         raise _Wrong(*lines) from None
 
 
@@ -182,11 +214,21 @@ def _mul_variants():
     def only_a(a, b, out):
         a.grad += sum_to(out.grad * b.value, a.shape)
 
+    def summed_all(a, b, out):
+        a.grad += np.sum(out.grad * b.value)
+        b.grad += np.sum(out.grad * a.value)
+
+    def minus(a, b, out):
+        a.grad -= sum_to(out.grad * b.value, a.shape)
+        b.grad -= sum_to(out.grad * a.value, b.shape)
+
     return [
         ("the upstream gradient is missing: multiply by out.grad (downstream = upstream × local)", forgot_upstream),
         ("operands swapped: dL/da = out.grad · b (the OTHER input), not out.grad · a", swapped),
         ("`=` where `+=` belongs: a value used twice gets only its last gradient — add to .grad", overwrites),
         ("b.grad is never updated: both inputs of * get a gradient", only_a),
+        ("every entry was summed into one number: sum only over the broadcast axes, with sum_to(g, a.shape)", summed_all),
+        ("the sign is flipped: `-=` subtracts the gradient; add it, `+=`", minus),
     ]  # fmt: skip
 
 
@@ -212,6 +254,15 @@ def _tanh_variants():
     def tanh_of_tanh(a, out):
         a.grad += out.grad * (1 - np.tanh(out.value) ** 2)
 
+    def sigmoid_prime(a, out):
+        a.grad += out.grad * out.value * (1 - out.value)
+
+    def square_of_difference(a, out):
+        a.grad += out.grad * (1 - out.value) ** 2
+
+    def minus(a, out):
+        a.grad -= out.grad * (1 - out.value**2)
+
     return [
         ("tanh′ written as 1 − tanh: the tanh must be squared, 1 − tanh²(a) = 1 − out.value²", one_minus_tanh),
         ("the upstream gradient is missing: multiply by out.grad (downstream = upstream × local)", forgot_upstream),
@@ -220,6 +271,9 @@ def _tanh_variants():
         ("1 + tanh²: the square is subtracted, 1 − tanh²(a)", plus),
         ("this multiplies by tanh(a) itself, not by its derivative 1 − tanh²(a)", tanh_itself),
         ("tanh applied twice: out.value already is tanh(a), so tanh′ = 1 − out.value²", tanh_of_tanh),
+        ("u(1 − u) is the sigmoid's derivative; tanh's is 1 − u², u = out.value", sigmoid_prime),
+        ("(1 − tanh)² squares the difference; square only the tanh: 1 − out.value**2", square_of_difference),
+        ("the sign is flipped: `-=` subtracts the gradient; add it, `+=`", minus),
     ]  # fmt: skip
 
 
@@ -374,23 +428,34 @@ def _norm(line: str) -> str:
     return "".join(str(line).split())
 
 
+def _as_line(bug_line, lines):
+    """The listing line a student named: a number (39, 39.0, "39", "line 39") or its text,
+    pasted with or without its number and a trailing comment."""
+    if isinstance(bug_line, (float, np.floating)) and float(bug_line).is_integer():
+        bug_line = int(bug_line)
+    if isinstance(bug_line, str):
+        number = re.fullmatch(r"\s*(?:line\s*)?(\d+)\s*", bug_line, flags=re.IGNORECASE)
+        if number:
+            bug_line = int(number.group(1))
+    if isinstance(bug_line, (int, np.integer)) and not isinstance(bug_line, bool):
+        if not 1 <= bug_line <= len(lines):
+            raise _Wrong(f"there is no line {bug_line}: the listing has lines 1 to {len(lines)}")
+        return lines[bug_line - 1]
+    if isinstance(bug_line, str):
+        return re.sub(r"^\s*\d+\s+|#.*$", "", bug_line)  # a pasted number, a comment
+    raise _Wrong(
+        "bug_line should be the line's number or its text in quotes, got "
+        f"{type(bug_line).__name__} {_short(bug_line)}"
+    )
+
+
 @_checker("find the bug", todo="bug_line and fixed_line are")
 def check_fork_fix(bug_line, fixed_line, seed=None):
     """Check the line named as the bug (its number or its text) and the line that fixes it."""
     if bug_line is Ellipsis or fixed_line is Ellipsis:
         raise _NotYet
     lines = BUGGY_AUTOGRAD.splitlines()
-    if isinstance(bug_line, (int, np.integer)) and not isinstance(bug_line, bool):
-        if not 1 <= bug_line <= len(lines):
-            raise _Wrong(f"there is no line {bug_line}: the listing has lines 1 to {len(lines)}")
-        named = lines[bug_line - 1]
-    elif isinstance(bug_line, str):
-        named = bug_line
-    else:
-        raise _Wrong(
-            "bug_line should be the line's number or its text in quotes, got "
-            f"{type(bug_line).__name__} {_short(bug_line)}"
-        )
+    named = _as_line(bug_line, lines)
     if _norm(named) != _norm(_BUG):
         raise _Wrong(
             f"{named.strip()!r} is not the line with the bug",
@@ -413,6 +478,14 @@ def check_fork_fix(bug_line, fixed_line, seed=None):
         cls = buggy_value_class(patched)
     except SyntaxError as err:
         raise _Wrong(f"fixed_line is not valid Python: {err.msg}: {fixed!r}") from None
+    elsewhere = (
+        []
+        if "parent.grad" in _norm(fixed)
+        else [
+            "diagnosis: the line must update parent.grad: each downstream gradient belongs to "
+            "the input it is sent to"
+        ]
+    )
     for where, leaves, fn in _fork_tests(_rng(seed)):
         try:
             got = _grads(cls, fn, leaves)
@@ -420,7 +493,8 @@ def check_fork_fix(bug_line, fixed_line, seed=None):
             raise
         except BaseException as err:
             raise _Wrong(
-                f"with your line the autograd raised {type(err).__name__}: {err} (graph {where})"
+                f"with your line the autograd raised {type(err).__name__}: {err} (graph {where})",
+                *elsewhere,
             ) from None
         want = _central_value(cls, fn, leaves)
         bad = [
@@ -429,7 +503,9 @@ def check_fork_fix(bug_line, fixed_line, seed=None):
         if bad:
             i = bad[0]
             hint = (
-                "diagnosis: the gradients must ADD at a fork, parent.grad += downstream"
+                elsewhere[0]
+                if elsewhere
+                else "diagnosis: the gradients must ADD at a fork, parent.grad += downstream"
                 if not _norm(fixed).startswith(("parent.grad+=", "parent.grad=parent.grad+"))
                 else "diagnosis: the sum is right in form; check the rest of the line"
             )
