@@ -44,7 +44,7 @@ CHECK = re.compile(r"\bbp\.exercises\.(check_\w+)\(")
 LABEL = re.compile(r":label:\s*(\S+)")
 # Stub lines that only hold the place of the answer: dropped from the answer cell.
 PLACEHOLDER = re.compile(r"^\s*(\.\.\.|pass|raise NotImplementedError\b.*)$")
-ASSIGN_STUB = re.compile(r"^\s*\w+\s*=\s*\.\.\.(\s*#.*)?$")
+ASSIGN_STUB = re.compile(r"^\s*[^=#]+?=\s*\.\.\.(\s*#.*)?$")
 NOQA = re.compile(r"\s*# noqa: F811.*$")
 
 CONFIG = '''"""nbgrader settings for the course "Backprop by Hand" (written by make nbgrader)."""

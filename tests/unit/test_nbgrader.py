@@ -39,7 +39,14 @@ WRONG = {
     "ex-find-the-bug": ('@ params["w2"] + params["b2"]', '@ params["w2"] + 0.5', "b2"),
     "ex-gd-step": ("- lr * grads[name]", "+ lr * grads[name]", "wrong sign"),
     "ex-learning-rate": ("lr = min(", "lr = 0.01 * min(", "too small"),
-    "ex-momentum-step": ("beta * velocity[name]", "velocity[name]", "momentum_step"),
+    "ex-momentum-step": ("beta * velocity[name]", "velocity[name]", "β is missing"),
+    "ex-deep-backward": ("(2.0 / n) *", "(1.0 / n) *", "forgot the 2"),
+    "ex-mul-tanh-rules": ("(1 - out.value**2)", "(1 - out.value)", "must be squared"),
+    "ex-fork-bug": (
+        'fixed_line = "parent.grad += downstream"',
+        'fixed_line = "parent.grad = downstream"',
+        "forks add up",
+    ),
 }
 STUDENTS = ("stub", "solved", "wrong")
 MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
@@ -66,6 +73,7 @@ def nbgrader_api(tmp_path, monkeypatch):
                 shutil.rmtree(other)
         monkeypatch.chdir(root)
         config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+        config.Exchange.root = str(tmp_path / "exchange")  # the hub's; unused here
         return root, NbGraderAPI(config=config)
 
     return make
@@ -187,6 +195,15 @@ def test_nbgrader_round_trip(assignment, nbgrader_api):
             nb = gb.find_submission_notebook(assignment, assignment, student)
             scores[student] = {g.name: (g.score, g.max_score) for g in nb.grades}
     tests = {f"test-{label}" for label in answers}
+    report = ROOT / "test-artifacts" / "nbgrader" / f"{assignment}.txt"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(
+        "".join(
+            f"{assignment}\t{student}\t{cell}\t{score:g} / {top:g}\n"
+            for student in STUDENTS
+            for cell, (score, top) in sorted(scores[student].items())
+        )
+    )
     assert set(scores["solved"]) == tests
     full = {cell: top for cell, (_, top) in scores["solved"].items()}
     assert all(top > 0 for top in full.values())
