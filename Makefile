@@ -74,9 +74,13 @@ test-notebooks: $(STAMP) student ## Run every chapter, instructor and student ve
 	$(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadscope -q chapters $(STUDENT_DIR)
 
 test-browser: $(STAMP) $(AXE_JS) ## Check the built site in Chromium and drive the widgets in JupyterLab
-	AXE_JS=$(AXE_JS) $(PYTEST) tests/browser -q
+	AXE_JS=$(AXE_JS) $(PYTEST) tests/browser -n 2 --dist loadfile -q
 
-test: lint test-unit test-notebooks book test-browser ## Run every test (lint, unit, notebooks, book build, browser)
+test: lint ## Run every test (lint, unit, notebooks, book build, browser)
+	@# The book build runs its notebooks one by one on one core: the tests share the machine
+	@# with it. Output is shown per target when it finishes (-O), so logs do not interleave.
+	$(MAKE) --no-print-directory -j3 -O test-unit test-notebooks book
+	$(MAKE) --no-print-directory test-browser
 	@echo "All tests passed."
 
 .PHONY: axe
