@@ -49,13 +49,9 @@ book: $(STAMP) ## Build the website into _build/html (executes every notebook)
 	$(JB) build . -W -n --keep-going
 	@echo "Open _build/html/index.html in a browser."
 
-student: $(STAMP) ## Write the student copies (solutions removed) to _build/student
-	rm -rf "$(STUDENT_DIR)" && mkdir -p "$(STUDENT_DIR)"
-	$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --output-dir "$(STUDENT_DIR)" \
-		--TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_cell_tags=solution \
-		chapters/*.ipynb
-	cp chapters/*.md "$(STUDENT_DIR)/"
-	@echo "Student copies (cells tagged 'solution' removed) in $(STUDENT_DIR)/"
+student: $(STAMP) ## Write the student copies (no solutions, no instructors' pages) to _build/student
+	rm -rf "$(STUDENT_DIR)"
+	$(BIN)/python tools/student.py "$(STUDENT_DIR)"
 
 nbgrader: $(STAMP) ## Write the code exercises as an nbgrader course to _build/nbgrader
 	$(BIN)/python tools/nbgrader_course.py --out "$(NBGRADER_DIR)"

@@ -17,6 +17,7 @@ import html
 import io
 import math
 import warnings
+from collections import deque
 
 import ipywidgets as widgets
 import matplotlib
@@ -32,7 +33,7 @@ from .data import bump_data
 from .deep import DeepNetwork, layer_grad_norms
 from .experiment import RECOMMENDED  # noqa: F401  (re-exported)
 from .network import INITS, Network
-from .plotting import COLORS, GRID, plot_fit
+from .plotting import COLORS, GRID, LOSS_CAP, plot_fit
 from .training import OPTIMIZERS, History, TrainingDiverged, make_optimizer, train
 
 #: Controls a lesson can show or hide with ``controls=``; play, step and reset always show.
@@ -56,6 +57,11 @@ FLOOR_FACTOR = 1.2
 N_VAL = 200
 #: The validation set's random stream; the training data's is data.DATA_STREAM.
 VAL_STREAM = 2
+#: A training or validation loss above this counts as divergence (the data lie within ±1,
+#: so an untrained network's loss is of order 1; the loss plots cap at the same value).
+LOSS_BOUND = LOSS_CAP
+#: The fit panel shows at most this many data ranges above and below the data.
+FIT_MARGIN = 3.0
 # Settings that change the data or the network: changing one starts afresh.
 _RESET_ON = ("hidden", "activation", "optimizer", "noise", "n", "seed", "layers")
 #: The most hidden layers the control offers (chapter 9).
@@ -268,20 +274,49 @@ class Trainer:
         return self.noise.value**2
 
     def _train(self, net, optimizer, history, epochs: int) -> str:
-        """Train in place; return a plain message if the loss stopped being finite."""
+        """Train in place; if the run diverged, say so in words (never as nan or inf).
+
+        train() stops when the training loss stops being finite. The status line must not
+        show a loss that has blown up either, so an epoch whose training or validation loss
+        is non-finite or above LOSS_BOUND also ends the run: it is taken out of the history
+        and the parameters go back two epochs, as train() does, so that a lower learning
+        rate can go on from there.
+        """
         if epochs <= 0:
             return ""
         history.diverged, history.message = False, ""
+        recent = deque([_copy(net.params)], maxlen=3)  # the parameters after recent epochs
+        blown = []
+
+        def watch(epoch, net, hist):
+            which = _blown_up(hist)
+            if which:
+                blown.append((epoch, which))
+                return False  # stop training
+            recent.append(_copy(net.params))
+            return True
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TrainingDiverged)  # said in the status line instead
             train(
                 net, self.data.x, self.data.y, lr=self.lr.value, epochs=epochs,
                 optimizer=optimizer, batch_size=self.batch_size, val=self.val,
-                seed=self.rng, history=history,
+                seed=self.rng, history=history, callback=watch,
             )  # fmt: skip
-        # train() says what happened and put back the last finite weights, so a lower rate
-        # can go on from there
-        return history.message if history.diverged else ""
+        if blown:
+            epoch, which = blown[0]
+            del history.loss[epoch - 1 :], history.val_loss[epoch - 1 :]
+            for name, value in recent[0].items():
+                net.params[name][...] = value
+            history.diverged = True
+        elif history.diverged:  # train() stopped it: the training loss stopped being finite
+            epoch, which = history.epochs + 1, "training loss overflowed"
+        else:
+            return ""
+        return (
+            f"diverged at epoch {epoch}: the {which} with lr = {self.lr.value:.3g} "
+            f"({optimizer.name}) — training stopped; try a smaller learning rate"
+        )
 
     # -- what the buttons and the timer call ---------------------------------------------
     def frame(self, epochs: int | None = None) -> None:
@@ -356,6 +391,8 @@ class Trainer:
         lo, hi = float(self.data.y.min()), float(self.data.y.max())
         pad = 0.15 * (hi - lo) + 0.05
         self._data_ylim = (lo - pad, hi + pad)
+        # the first frame widens these to show the untrained network's curve (see _fit_ylim)
+        self._fit_range = self._data_ylim
         ax.set_title("the fit", fontsize=11)
 
         ax = self.ax_loss
@@ -380,17 +417,40 @@ class Trainer:
         self._xmax = max(self.epochs.value, 10)
         self._background = None
 
-    def _limits(self, shares, history) -> bool:
-        """Widen the axes when the curves leave them; True if they changed."""
-        changed = False
+    def _fit_ylim(self, f, shares) -> tuple:
+        """The fit panel's y-limits: the data's, widened to show the curves when they leave.
+
+        An untrained network's curve often lies far from the data (chapter 2), and a
+        student must see it before training starts, so the limits widen to take it in, up
+        to FIT_MARGIN data ranges beyond the data (a wilder curve is cut at the edge). They
+        widen with room to spare and only zoom back in once every curve is among the data
+        again, so frames rarely redraw the axes.
+        """
         lo, hi = self._data_ylim
-        if self.units.value and np.isfinite(shares).all():
-            # widen with room to spare and never shrink, so frames rarely redraw the axes
-            lo, hi = min(lo, self.ax_fit.get_ylim()[0]), max(hi, self.ax_fit.get_ylim()[1])
-            if shares.min() < lo:
-                lo = max(float(shares.min()) - 0.25 * (hi - lo), -3.0)
-            if shares.max() > hi:
-                hi = min(float(shares.max()) + 0.25 * (hi - lo), 3.0)
+        span = hi - lo
+        low, high = lo - FIT_MARGIN * span, hi + FIT_MARGIN * span
+        values = np.concatenate([f, np.ravel(shares)]) if self.units.value else f
+        values = values[np.isfinite(values)]
+        if not values.size:
+            return self._fit_range
+        want = (
+            max(min(lo, float(values.min()) - 0.1 * span), low),
+            min(max(hi, float(values.max()) + 0.1 * span), high),
+        )
+        now_lo, now_hi = self._fit_range
+        if want[0] < now_lo or want[1] > now_hi:
+            return (
+                max(want[0] - 0.25 * span, low) if want[0] < now_lo else now_lo,
+                min(want[1] + 0.25 * span, high) if want[1] > now_hi else now_hi,
+            )
+        if want == (lo, hi):
+            return (lo, hi)
+        return self._fit_range
+
+    def _limits(self, f, shares, history) -> bool:
+        """Move the axes when the curves leave them; True if they changed."""
+        changed = False
+        self._fit_range = lo, hi = self._fit_ylim(f, shares)
         if (lo, hi) != tuple(self.ax_fit.get_ylim()):
             self.ax_fit.set_ylim(lo, hi)
             changed = True
@@ -431,7 +491,7 @@ class Trainer:
         self._val_line.set_data(epochs[: len(history.val_loss)], history.val_loss)
 
         canvas = self.figure.canvas
-        if self._limits(shares, history) or self._background is None or title:
+        if self._limits(f, shares, history) or self._background is None or title:
             handles = [*self.ax_fit.collections, self._truth, self._fit_line]
             if show_units:
                 handles.insert(2, self._unit_lines[0])
@@ -515,11 +575,11 @@ class Trainer:
         parts = [f"epoch {hist.epochs}"]
         if hist.loss:
             loss = hist.loss[-1]
-            parts.append(f"training loss {loss:.4g}")
+            parts.append(f"training loss {_number(loss)}")
             if self.floor > 0:
-                parts[-1] += f" ({loss / self.floor:.3g}× noise floor)"
+                parts[-1] += f" ({_number(loss / self.floor, '.3g')}× noise floor)"
         if hist.val_loss:
-            parts.append(f"validation loss {hist.val_loss[-1]:.4g}")
+            parts.append(f"validation loss {_number(hist.val_loss[-1])}")
         if history is None and self.floor_epoch is not None:
             parts.append(f"within {FLOOR_FACTOR}× the floor since epoch {self.floor_epoch}")
         return " · ".join(parts)
@@ -584,6 +644,25 @@ class Trainer:
             f"n={self.n.value}, noise={self.noise.value:g}, seed={self.seed.value}; "
             f"{self.status_text()})"
         )
+
+
+def _copy(params: dict) -> dict:
+    return {name: p.copy() for name, p in params.items()}
+
+
+def _blown_up(hist: History) -> str:
+    """What blew up in the last epoch of `hist`, in words, or '' if nothing did."""
+    for name, values in (("training", hist.loss), ("validation", hist.val_loss)):
+        if values and not np.isfinite(values[-1]):
+            return f"{name} loss overflowed"
+        if values and values[-1] > LOSS_BOUND:
+            return f"{name} loss grew past {LOSS_BOUND:.0e}"
+    return ""
+
+
+def _number(value: float, spec: str = ".4g") -> str:
+    """A number for the status line; a value that is not finite never shows as nan or inf."""
+    return format(value, spec) if np.isfinite(value) else "too large to show"
 
 
 def _stack(top: bytes, bottom: bytes) -> bytes:

@@ -1,8 +1,18 @@
-"""The widgets in real JupyterLab: open the chapters, run them, press the buttons.
+"""The student chapters in real JupyterLab: open each one, Run All, read what a student sees.
 
-A JupyterLab server from the project's environment runs on 127.0.0.1 (free port, random
-token) over a temporary copy of chapters/; Debian's Chromium drives it through Playwright.
-Screenshots are saved to test-artifacts/.
+One JupyterLab server from the project's environment runs on 127.0.0.1 (free port, random
+token) over the student copies exactly as `make student` writes them, with the JupyterLab
+settings Binder's postBuild installs. Debian's Chromium drives it through Playwright, two
+chapters at a time. For every chapter (found by glob, so new chapters are covered), after
+Run All:
+- no reference is left unresolved (jupyterlab-myst shows those as "⚠ label", the ⚠ an
+  icon, so the test looks for its element, not only for text);
+- no raw MyST shows (directive fences, roles, $$);
+- every {eval} number is filled in;
+- every widget draws;
+- no cell raises unless it is tagged raises-exception.
+Then the Trainer plays and pauses, and the backprop stepper steps. Screenshots go to
+test-artifacts/.
 """
 
 from __future__ import annotations
@@ -18,17 +28,40 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
-CHAPTERS = ROOT / "chapters"
+# LAB_CHAPTERS="0[23]*" runs a few chapters only, e.g. while fixing one.
+CHAPTERS = sorted(
+    p.name for p in (ROOT / "chapters").glob(os.environ.get("LAB_CHAPTERS", "*") + ".ipynb")
+)
 JUPYTER = Path(sys.executable).with_name("jupyter")
+VENV_BIN = Path(sys.executable).parent
 TRAINING = "07-training.ipynb"
 BACKPROP = "05-backprop.ipynb"
 STATUS = re.compile(r"epoch (\d+) · training loss ([0-9.e+-]+)")
+PARALLEL = 2  # chapters running at once (the machine has 2 cores)
+RUN_ALL_TIMEOUT = 240  # seconds, per chapter
+SETTLE_TIMEOUT = 20  # seconds for numbers and widgets to appear once the kernel is done
+SITE_DIR = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
+
+# What a student must never see in a rendered Markdown cell, with why.
+RAW_MYST = {
+    "```{": "a directive fence",
+    ":::{": "a directive fence",
+    "{eq}`": "an {eq} role",
+    "{ref}`": "a {ref} role",
+    "{numref}`": "a {numref} role",
+    "{doc}`": "a {doc} role",
+    "{eval}`": "an {eval} role",
+    "$$": "display-math dollars",
+    "⚠": "an unresolved reference",
+    "bp.glued(": "an {eval} number not filled in",
+}
 
 
 def _free_port() -> int:
@@ -38,12 +71,27 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server over a copy of the chapters; always shut down afterwards."""
-    for name in (TRAINING, BACKPROP):
-        assert (CHAPTERS / name).exists(), f"chapters/{name} is missing"
+def home(tmp_path_factory) -> Path:
+    """A folder holding chapters/: the student copies, made by the real `make student`."""
     home = tmp_path_factory.mktemp("lab")
-    shutil.copytree(CHAPTERS, home / "chapters")
+    # -o: never (re)install the venv from a test; the outer make's flags must not leak in
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    made = subprocess.run(
+        ["make", "-o", ".venv/.installed", "student", f"STUDENT_DIR={home / 'chapters'}",
+         f"BIN={VENV_BIN}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    return home
+
+
+@pytest.fixture(scope="module")
+def lab(home):
+    """A JupyterLab server over the student copies; always shut down afterwards."""
+    # The settings Binder's postBuild installs (windowing off, no news), from the repository.
+    settings = home / "app-settings"
+    settings.mkdir()
+    shutil.copy2(ROOT / "jupyterlab-overrides.json", settings / "overrides.json")
     port, token = _free_port(), secrets.token_hex(16)
     env = os.environ | {
         # settings, workspaces and runtime files of this server stay in the temp dir
@@ -60,6 +108,7 @@ def lab(tmp_path_factory):
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={home}", "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.app_settings_dir={settings}",
             "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ],
         cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -89,33 +138,211 @@ def lab(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture
-def page(browser, lab):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    yield context.new_page()
-    context.close()
+# --------------------------------------------------------------------------------------
+# Run All in every chapter, two at a time, and read what shows
+# --------------------------------------------------------------------------------------
+KERNEL_IDLE = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const kernel = panel && panel.sessionContext && panel.sessionContext.session
+        && panel.sessionContext.session.kernel;
+    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+}"""
+
+# Where Run All has got to: the code cells still waiting, and errors in untagged cells.
+PROGRESS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+    const state = {idle: !!kernel && kernel.status === 'idle', waiting: 0, errors: []};
+    panel.content.widgets.forEach((cell, i) => {
+        const model = cell.model;
+        if (model.type !== 'code' || !model.sharedModel.getSource().trim()) return;
+        if (model.executionCount === null) state.waiting += 1;
+        const tags = model.getMetadata('tags') || [];
+        for (const out of model.outputs.toJSON()) {
+            if (out.output_type === 'error' && !tags.includes('raises-exception')) {
+                state.errors.push(`cell ${i}: ${out.ename}: ${out.evalue}`.slice(0, 300));
+            }
+        }
+    });
+    return state;
+}"""
+
+# What a student sees: each rendered Markdown cell's visible text, and each widget output.
+SEEN = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const markdown = [], widgets = [], errors = [];
+    panel.content.widgets.forEach((cell, i) => {
+        if (cell.model.type === 'markdown') {
+            if (!cell.rendered) {
+                markdown.push([i, '(not rendered: shows its source)']);
+                return;
+            }
+            markdown.push([i, cell.node.innerText]);
+            // jupyterlab-myst's inline error: a warning icon, then the label ("⚠ eq-loss")
+            cell.node.querySelectorAll('span.text-yellow-600[title]').forEach(el => {
+                if (!el.closest('.cm-editor')) {
+                    errors.push(`markdown cell ${i}: ${el.title}: ⚠ ${el.innerText.trim()}`);
+                }
+            });
+            return;
+        }
+        if (cell.model.type !== 'code') return;
+        const outputs = cell.model.outputs.toJSON();
+        const text = cell.node.querySelector('.jp-Cell-outputArea');
+        const shown = text ? text.innerText : '';
+        if (/LookupError/.test(shown)) errors.push(`cell ${i}: LookupError in an output`);
+        const expected = outputs.filter(o => o.data
+            && o.data['application/vnd.jupyter.widget-view+json']).length;
+        if (!expected) return;
+        const views = [...cell.node.querySelectorAll('.jp-OutputArea-output')]
+            .filter(el => el.querySelector('.jupyter-widgets, .lm-Widget.jupyter-widgets'));
+        const drawn = views.filter(el => {
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && r.height > 0;
+        }).length;
+        const trouble = /Loading widget|Error displaying widget|model not found/i.test(shown)
+            || !!cell.node.querySelector('.jupyter-widgets-error-widget');
+        widgets.push([i, expected, drawn, trouble, shown.slice(0, 200)]);
+    });
+    return {markdown, widgets, errors};
+}"""
 
 
-def _open_and_run_all(page, lab, notebook: str, widget: str):
-    """Open a chapter in JupyterLab, run every cell, and wait for `widget` to render."""
-    url = f"{lab['base']}/lab/tree/chapters/{notebook}?reset&token={lab['token']}"
+@dataclass
+class Chapter:
+    """One chapter's page in JupyterLab and what went wrong there."""
+
+    name: str
+    page: object = None
+    started: float = 0.0
+    problems: list = field(default_factory=list)
+    seconds: float = 0.0
+    widgets: int = 0  # widget outputs checked
+    markdown: int = 0  # rendered Markdown cells checked
+
+
+def _open(context, lab, chapter: Chapter, slot: int) -> None:
+    """Open the chapter in its own workspace and start Run All."""
+    page = context.new_page()
+    chapter.page, chapter.started = page, time.monotonic()
+    url = (
+        f"{lab['base']}/lab/workspaces/w{slot}/tree/chapters/{chapter.name}"
+        f"?reset&token={lab['token']}"
+    )
     page.goto(url)
     page.wait_for_function("window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-    # wait for the kernel, then Run > Run All Cells
-    page.wait_for_function(
-        """() => {
-            const panel = window.jupyterapp.shell.currentWidget;
-            const kernel = panel && panel.sessionContext && panel.sessionContext.session
-                && panel.sessionContext.session.kernel;
-            return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-        }""",
-        timeout=60_000,
-    )
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_selector(widget, state="visible", timeout=90_000)
 
 
+def _finished(chapter: Chapter) -> bool:
+    """True once Run All has run every code cell, or stopped at an error."""
+    state = chapter.page.evaluate(PROGRESS)
+    if state["errors"]:
+        chapter.problems += [f"raised: {e}" for e in state["errors"]]
+    if state["idle"] and (state["waiting"] == 0 or state["errors"]):
+        if state["waiting"]:
+            chapter.problems.append(f"Run All stopped: {state['waiting']} code cells never ran")
+        return True
+    if time.monotonic() - chapter.started > RUN_ALL_TIMEOUT:
+        chapter.problems.append(f"Run All unfinished after {RUN_ALL_TIMEOUT} s")
+        return True
+    return False
+
+
+def _what_is_wrong(seen: dict) -> list:
+    problems = list(seen["errors"])
+    for i, text in seen["markdown"]:
+        for raw, what in RAW_MYST.items():
+            at = text.find(raw)
+            if at >= 0:
+                excerpt = text[max(0, at - 60) : at + 60].replace("\n", " ")
+                problems.append(f"markdown cell {i} shows {what}: …{excerpt}…")
+    for i, expected, drawn, trouble, text in seen["widgets"]:
+        if drawn < expected or trouble:
+            problems.append(
+                f"code cell {i}: {drawn} of {expected} widgets drawn"
+                + (f"; it shows: {text!r}" if trouble else "")
+            )
+    return problems
+
+
+def _inspect(chapter: Chapter, artifacts: Path) -> None:
+    """Wait for the numbers and widgets to settle, then record whatever is still wrong."""
+    deadline = time.monotonic() + SETTLE_TIMEOUT
+    while True:
+        seen = chapter.page.evaluate(SEEN)
+        problems = _what_is_wrong(seen)
+        if not problems or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    chapter.problems += problems
+    chapter.widgets = sum(expected for _, expected, *_ in seen["widgets"])
+    chapter.markdown = len(seen["markdown"])
+    chapter.seconds = time.monotonic() - chapter.started
+    chapter.page.screenshot(path=str(artifacts / f"lab-{Path(chapter.name).stem}.png"))
+
+
+@pytest.fixture(scope="module")
+def run_all(browser, lab, artifacts):
+    """Every student chapter after Run All, PARALLEL at a time in one server.
+
+    The pages of the Trainer's and the stepper's chapters stay open for the tests below.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    todo = [Chapter(name) for name in CHAPTERS]
+    running: list[Chapter] = []
+    done: dict[str, Chapter] = {}
+    slot = 0
+    start = time.monotonic()
+    while todo or running:
+        while todo and len(running) < PARALLEL:
+            chapter = todo.pop(0)
+            slot += 1
+            try:
+                _open(context, lab, chapter, slot)
+                running.append(chapter)
+            except Exception as err:  # noqa: BLE001 -- reported per chapter below
+                chapter.problems.append(f"could not open and Run All: {err}")
+                done[chapter.name] = chapter
+        for chapter in list(running):
+            if _finished(chapter):
+                _inspect(chapter, artifacts)
+                running.remove(chapter)
+                done[chapter.name] = chapter
+                if chapter.name not in (TRAINING, BACKPROP):
+                    chapter.page.close()
+        time.sleep(0.3)
+    timings = ", ".join(
+        f"{c.name} {c.seconds:.0f} s ({c.markdown} markdown cells, {c.widgets} widgets)"
+        for c in done.values()
+    )
+    (artifacts / "lab-run-all-times.txt").write_text(
+        f"Run All in {len(done)} chapters, {PARALLEL} at a time: "
+        f"{time.monotonic() - start:.0f} s ({timings})\n"
+    )
+    yield done
+    context.close()
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_student_chapter_runs_all_and_reads_clean_in_jupyterlab(run_all, chapter):
+    problems = run_all[chapter].problems
+    assert not problems, f"{chapter} in JupyterLab:\n" + "\n".join(problems)
+
+
+def test_the_run_all_check_read_the_prose_and_the_widgets(run_all):
+    """The checks above saw something: every chapter's prose, and the widget chapters' widgets."""
+    assert all(chapter.markdown > 0 for chapter in run_all.values())
+    for name in (TRAINING, BACKPROP):
+        if name in run_all:
+            assert run_all[name].widgets > 0, f"no widget output found in {name}"
+
+
+# --------------------------------------------------------------------------------------
+# The widgets, pressed
+# --------------------------------------------------------------------------------------
 def _dismiss_news(page):
     """JupyterLab asks once whether to fetch its news; answer so the toast covers nothing."""
     no = page.locator(".jp-toast-button, .jp-Notification-Toast button", has_text="No")
@@ -129,12 +356,18 @@ def _status(page, trainer):
     return (int(match.group(1)), float(match.group(2))) if match else (0, float("inf"))
 
 
-def test_trainer_plays_in_jupyterlab_and_pause_stops_it(page, lab, artifacts):
-    _open_and_run_all(page, lab, TRAINING, ".bp-trainer")
-    # the chapter's Trainer cells run to the end (the recommended preset is the last one)
-    page.wait_for_function(
-        "document.querySelectorAll('.bp-trainer .bp-status').length >= 1", timeout=60_000
-    )
+def _page_of(run_all, name):
+    if name not in run_all:
+        pytest.fail(f"chapters/{name} is missing (or left out by LAB_CHAPTERS)")
+    chapter = run_all[name]
+    if chapter.page is None or chapter.page.is_closed():
+        pytest.fail(f"{name} did not open in JupyterLab: {chapter.problems}")
+    return chapter.page
+
+
+def test_trainer_plays_in_jupyterlab_and_pause_stops_it(run_all, artifacts):
+    page = _page_of(run_all, TRAINING)
+    page.wait_for_selector(".bp-trainer .bp-status", state="attached", timeout=30_000)
     # the chapter's Trainer at the recommended preset (tanh, Adam), else its last Trainer
     trainers = page.locator(".bp-trainer")
     selects = [
@@ -184,8 +417,9 @@ def test_trainer_plays_in_jupyterlab_and_pause_stops_it(page, lab, artifacts):
     assert paused_at < 1000, "the run ended before pause could be tested"
 
 
-def test_stepper_next_walks_through_backprop_in_jupyterlab(page, lab, artifacts):
-    _open_and_run_all(page, lab, BACKPROP, ".backprop-stepper")
+def test_stepper_next_walks_through_backprop_in_jupyterlab(run_all, artifacts):
+    page = _page_of(run_all, BACKPROP)
+    page.wait_for_selector(".backprop-stepper", state="attached", timeout=30_000)
     stepper = page.locator(".backprop-stepper").first
     stepper.scroll_into_view_if_needed()
     _dismiss_news(page)
@@ -204,3 +438,100 @@ def test_stepper_next_walks_through_backprop_in_jupyterlab(page, lab, artifacts)
     assert next_button.is_disabled()
     page.screenshot(path=str(artifacts / "lab-stepper.png"))
     stepper.screenshot(path=str(artifacts / "lab-stepper-widget.png"))
+
+
+# --------------------------------------------------------------------------------------
+# The links the student copies make to the website land where they say
+# --------------------------------------------------------------------------------------
+LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+
+
+def test_student_links_to_the_website_land_on_the_numbered_target(home):
+    """Every website link a student copy carries names the page and number the site shows."""
+    if not (SITE_DIR / "chapters").is_dir():
+        reason = f"no built site in {SITE_DIR}: run `make book` first, or set SITE_DIR"
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import student
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    site = student.Book(ROOT).site
+    links = []
+    # only the pages: JupyterLab may have added .ipynb_checkpoints/ by now
+    for path in sorted((home / "chapters").glob("*")):
+        if path.suffix not in (".ipynb", ".md"):
+            continue
+        if path.suffix == ".ipynb":
+            cells = json.loads(path.read_text())["cells"]
+            text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        else:
+            text = path.read_text()
+        links += [(path.name, *m.groups()) for m in LINK.finditer(text) if m[2].startswith(site)]
+    assert links, "no student copy links to the website; expected cross-chapter references"
+    wrong = []
+    for where, text, url in links:
+        page, _, anchor = url[len(site) :].partition("#")
+        html_path = SITE_DIR / page
+        if not html_path.exists():
+            wrong.append(f"{where}: [{text}] -> {url}: no page {page} on the site")
+            continue
+        html = html_path.read_text()
+        if not anchor:
+            continue
+        at = html.find(f'id="{anchor}"')
+        if at < 0:
+            wrong.append(f"{where}: [{text}] -> {url}: no id {anchor!r} on {page}")
+            continue
+        number = re.match(r"(?:\((\d+)\)|Fig\. (\d+)|Exercise (\d+))", text)
+        if number:
+            shown = number[0]
+            # the number the site prints at that target: an equation's "(n)" or a caption's
+            near = html[at : at + 20_000]
+            printed = re.search(r'class="eqno">(\(\d+\))|caption-number">([^<]+?)\s*<', near)
+            got = printed and (printed[1] or printed[2]).strip()
+            if got != shown:
+                wrong.append(f"{where}: [{text}] -> {url}: the site shows {got!r} there")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_student_tool_numbers_every_target_as_the_website_does(home):
+    """Equations, figures and exercises: tools/student.py's numbers are the site's."""
+    if not (SITE_DIR / "chapters").is_dir():
+        reason = f"no built site in {SITE_DIR}: run `make book` first, or set SITE_DIR"
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import student
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    book = student.Book(ROOT)
+    shown = {"equation": "({})", "figure": "Fig. {}", "exercise": "Exercise {}"}
+    targets = [t for t in book.targets.values() if t.number is not None and t.label]
+    assert {t.kind for t in targets} >= {"equation", "figure", "exercise"}, targets
+    wrong = []
+    for t in targets:
+        html = (SITE_DIR / f"{t.doc}.html").read_text()
+        at = html.find(f'id="{t.anchor}"')
+        near = html[at : at + 20_000] if at >= 0 else ""
+        printed = re.search(r'class="eqno">(\(\d+\))|caption-number">([^<]+?)\s*<', near)
+        got = printed and (printed[1] or printed[2]).strip()
+        if got != shown[t.kind].format(t.number):
+            wrong.append(f"{t.doc} {t.label}: tool says {t.number}, the site shows {got!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_jupyterlab_reports_jupyterlab_myst_compatible():
+    """`jupyter labextension list` must not call the MyST renderer incompatible (see the
+    comment on the JupyterLab pin in requirements.txt)."""
+    listed = subprocess.run(
+        [str(JUPYTER), "labextension", "list"], capture_output=True, text=True, check=False
+    )
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)  # no colours
+    line = next((ln for ln in text.splitlines() if "jupyterlab-myst" in ln), "")
+    assert re.search(r"enabled\s+OK", line), f"jupyterlab-myst is not enabled and OK:\n{text}"
+    assert "not compatible" not in text, text

@@ -1,6 +1,7 @@
 """The live Trainer, driven headless: its handlers are what the buttons and the timer call."""
 
 import base64
+import itertools
 import warnings
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 
 import backproplab as bp
 from backproplab.plotting import GRID
-from backproplab.trainer import CONTROLS, Trainer
+from backproplab.trainer import CONTROLS, LOSS_BOUND, Trainer
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -107,7 +108,8 @@ def test_divergence_says_lower_the_learning_rate_without_a_numpy_warning():
         warnings.simplefilter("error")  # any RuntimeWarning or TrainingDiverged fails here
         for _ in range(30):
             _tick(trainer)
-    assert "loss became inf" in trainer.message
+    assert trainer.message.startswith("diverged at epoch")
+    assert "lr = 2 (gd)" in trainer.message
     assert "smaller learning rate" in trainer.status.value
     assert not trainer.play.playing
     assert all(np.isfinite(p).all() for p in trainer.net.params.values())
@@ -251,3 +253,145 @@ def test_static_picture_is_a_trained_png_and_leaves_the_widget_untouched():
 def test_bad_settings_raise_naming_the_argument(kwargs, error, word):
     with pytest.raises(error, match=word):
         Trainer(**kwargs)
+
+
+# --------------------------------------------------------------------------------------
+# What a student sees first, and at the extremes of every control
+# --------------------------------------------------------------------------------------
+def _in_view(trainer) -> bool:
+    lo, hi = trainer.ax_fit.get_ylim()
+    y = trainer._fit_line.get_ydata()
+    return bool(np.isfinite(y).all() and lo <= y.min() and y.max() <= hi)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, bp.RECOMMENDED, {"seed": 3}, {"hidden": 64}, {"activation": "relu", "seed": 5}],
+    ids=["defaults", "recommended", "seed-3", "k-64", "relu"],
+)
+def test_the_untrained_network_is_in_view_before_training(settings):
+    trainer = Trainer(**settings)
+    assert trainer.history.epochs == 0
+    assert _in_view(trainer), (trainer.ax_fit.get_ylim(), trainer._fit_line.get_ydata())
+    lo, hi = trainer.ax_fit.get_ylim()  # ... and so are the data
+    assert lo <= trainer.data.y.min() and trainer.data.y.max() <= hi
+
+
+def test_the_default_untrained_curve_lies_off_the_data_and_still_shows():
+    """The seed's network starts above every data point (chapter 2): the panel widens."""
+    trainer = Trainer()
+    y = trainer._fit_line.get_ydata()
+    assert y.min() > trainer._data_ylim[1]  # off the data's own range...
+    assert _in_view(trainer)  # ...and in view all the same
+
+
+def test_the_fit_panel_zooms_back_to_the_data_once_the_fit_is_among_them():
+    trainer = Trainer(**bp.RECOMMENDED)
+    wide = trainer.ax_fit.get_ylim()
+    trainer.run(bp.RECOMMENDED["epochs"])
+    assert trainer.ax_fit.get_ylim() == pytest.approx(trainer._data_ylim)
+    assert trainer.ax_fit.get_ylim()[1] < wide[1]
+    assert _in_view(trainer)
+
+
+def test_a_reset_shows_the_new_untrained_network():
+    trainer = Trainer(**bp.RECOMMENDED)
+    trainer.run(300)
+    trainer.reset_button.click()
+    assert _in_view(trainer) and trainer.history.epochs == 0
+
+
+def test_the_status_line_never_shows_nan_or_inf_when_only_the_validation_loss_overflows():
+    """The reported case: a finite training loss beside a validation loss of nan."""
+    trainer = Trainer(activation="relu", hidden=4)
+    # Put the network where one more gradient step overflows: the training loss of an epoch
+    # is measured before its step and the validation loss after it.
+    trainer.net.params["w2"][...] = 1e150
+    trainer.frame(1)
+    text = trainer.status.value
+    assert "nan" not in text and "inf" not in text, text
+    assert trainer.history.diverged and "diverged at epoch 1" in trainer.message
+    assert "smaller learning rate" in text
+    assert trainer.history.epochs == 0  # the blown-up epoch is not shown as a result
+
+
+def test_a_finite_but_absurd_loss_counts_as_divergence():
+    trainer = Trainer(activation="relu", hidden=4)
+    trainer.net.params["b2"][...] = 10 * np.sqrt(LOSS_BOUND)  # loss about 100 x the bound
+    trainer.frame(1)
+    assert f"grew past {LOSS_BOUND:.0e}" in trainer.message
+    assert trainer.history.epochs == 0 and not trainer.play.playing
+
+
+def _extremes(widget):
+    return (widget.min, widget.max)
+
+
+_WIDGETS = Trainer()
+LR_MAX = 10.0**_WIDGETS.lr.max
+EPF_MAX = _WIDGETS.epochs_per_frame.max
+(K_MIN, K_MAX), (NOISE_MIN, NOISE_MAX), (N_MIN, N_MAX), (L_MIN, L_MAX) = (
+    _extremes(_WIDGETS.control(name)) for name in ("hidden", "noise", "n", "layers")
+)
+del _WIDGETS
+# Each extreme of each data or network control at least once, in two mixes.
+EXTREMES = [(K_MAX, NOISE_MAX, N_MAX, L_MIN), (K_MIN, NOISE_MIN, N_MIN, L_MAX)]
+
+
+def _read_every_frame(trainer, where: str, frames: int = 3) -> None:
+    """Press step like a student and check the status line and the numbers behind it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning or TrainingDiverged escapes
+        for _ in range(frames):
+            trainer.step_button.click()
+            text = trainer.status.value
+            assert "nan" not in text and "inf" not in text, f"{where}: {text}"
+            losses = trainer.history.loss + trainer.history.val_loss
+            assert np.isfinite(losses).all(), f"{where}: {losses[-3:]}"
+            assert max(losses, default=0) <= LOSS_BOUND, f"{where}: {text}"
+            assert all(np.isfinite(p).all() for p in trainer.net.params.values()), where
+            assert bytes(trainer.image.value).startswith(PNG), where
+            if trainer.history.diverged:
+                assert "diverged at epoch" in text and "smaller learning rate" in text, where
+                return
+
+
+@pytest.mark.parametrize("hidden,noise,n,layers", EXTREMES, ids=["max", "min"])
+@pytest.mark.parametrize(
+    "optimizer,activation",
+    list(itertools.product(("gd", "momentum", "adam"), ("sigmoid", "tanh", "relu"))),
+)
+def test_the_largest_learning_rate_never_shows_nan_or_inf(
+    optimizer, activation, hidden, noise, n, layers
+):
+    trainer = Trainer(
+        lr=LR_MAX, optimizer=optimizer, activation=activation, hidden=hidden, noise=noise, n=n,
+        layers=layers, epochs_per_frame=EPF_MAX,
+    )  # fmt: skip
+    where = f"lr={LR_MAX:g} {optimizer}/{activation} k={hidden} n={n} layers={layers}"
+    _read_every_frame(trainer, where)
+    if optimizer == "gd" and hidden == K_MAX:  # far past what gradient descent survives
+        assert trainer.history.diverged, trainer.status.value
+
+
+def test_controls_pushed_to_their_extremes_in_the_widget_never_show_nan_or_inf():
+    """The same, set through the widgets as a student does; and the static picture too."""
+    trainer = Trainer()
+    for name, value in [
+        ("hidden", K_MAX), ("noise", NOISE_MIN), ("n", N_MIN), ("optimizer", "momentum"),
+        ("activation", "relu"), ("epochs_per_frame", EPF_MAX), ("layers", L_MAX),
+    ]:  # fmt: skip
+        trainer.control(name).value = value
+    trainer.lr.value = LR_MAX
+    _read_every_frame(trainer, "widgets at their extremes")
+    assert trainer.history.diverged
+    picture = Trainer(lr=LR_MAX, hidden=K_MAX, n=N_MAX, noise=NOISE_MAX).static_png()
+    assert picture.startswith(PNG)
+
+
+def test_the_smallest_learning_rate_trains_quietly():
+    trainer = Trainer()
+    trainer.lr.value = 10.0**trainer.lr.min
+    trainer.run(50)
+    assert not trainer.history.diverged and "nan" not in trainer.status.value
+    assert trainer.history.loss[-1] <= trainer.history.loss[0]
