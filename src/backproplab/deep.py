@@ -115,15 +115,15 @@ class DeepNetwork:
             )
         checked, d_prev = {}, 1  # the input is one number per sample
         for l in range(1, self.depth + 1):
-            W = np.array(new[f"W{l}"], dtype=np.float64)
+            W = _as_param(f"W{l}", new[f"W{l}"])
             d_out = 1 if l == self.depth else (W.shape[1] if W.ndim == 2 else -1)
             if W.ndim != 2 or W.shape != (d_prev, d_out):
                 want = f"({d_prev}, {d_out})" if d_out > 0 else f"({d_prev}, d_{l})"
                 raise ValueError(
-                    f"params['W{l}'] must have shape {want} (d_{l - 1} = {d_prev} rows, one per "
-                    f"input of layer {l}), got {W.shape}"
+                    f"params['W{l}'] must have shape {want} (one row per input of layer {l}: "
+                    f"d_{l - 1} = {d_prev}), got {W.shape}"
                 )
-            b = np.array(new[f"b{l}"], dtype=np.float64)
+            b = _as_param(f"b{l}", new[f"b{l}"])
             if b.shape != (d_out,):
                 raise ValueError(f"params['b{l}'] must have shape ({d_out},), got {b.shape}")
             checked[f"W{l}"], checked[f"b{l}"] = W, b
@@ -211,6 +211,17 @@ class DeepNetwork:
             f"DeepNetwork(sizes={self.sizes}, activation={self.activation.name!r}, "
             f"init={self.init!r})"
         )
+
+
+def _as_param(name: str, value) -> np.ndarray:
+    """A new float64 array of `value`, or a TypeError naming params[name]."""
+    try:
+        return np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"params[{name!r}] must be an array of numbers, got {type(value).__name__} "
+            f"{value!r:.40}"
+        ) from None
 
 
 def layer_grad_norms(grads: dict) -> np.ndarray:

@@ -290,6 +290,8 @@ def test_bad_activation_and_init_are_refused():
         ),
         (lambda p: p.update(b2=np.zeros(3)), ValueError, "params['b2'] must have shape (4,)"),
         (lambda p: p.update(b3=np.array(0.0)), ValueError, "params['b3'] must have shape (1,)"),
+        (lambda p: p.update(W2="weights"), TypeError, "params['W2'] must be an array of numbers"),
+        (lambda p: p.update(b1=[1, "x", 2, 3]), TypeError, "params['b1'] must be an array"),
     ],
 )
 def test_params_of_the_wrong_shape_are_refused(change, error, words):

@@ -133,3 +133,62 @@ def test_the_measurement_is_the_geometric_mean_of_each_seeds_norms():
     np.testing.assert_allclose(got, np.sqrt(each[0] * each[1]), rtol=1e-12)
     with pytest.raises(ValueError, match="depth"):
         bp.start_grad_norms(x, y, depth=0)
+
+
+def reviewed(Z, A, y, params, act_prime, mistake):
+    """The right backward pass, written another way, with one of a reviewer's slips in it."""
+    L, n = len(Z), y.size
+    if mistake == "y-row":  # (n, 1) − (n,) broadcasts to an (n, n) table
+        delta = (2.0 / n) * (A[L] - y)
+    elif mistake == "residual-in-place":  # reuses the input Z_L for the residual
+        Z[-1] -= y[:, None]
+        delta = (2.0 / n) * Z[-1]
+    else:
+        delta = (2.0 / n) * (A[L] - y[:, None])
+    if mistake == "linear-only-if-deep" and L == 1:  # a depth-1 net is not a sigmoid unit
+        delta = delta * act_prime(Z[0])
+    grads = {}
+    for l in range(L, 0, -1):  # noqa: E741 (l is the book's layer index)
+        inputs = A[l] if mistake == "own-output" else A[l - 1]
+        grads[f"W{l}"] = inputs.T @ delta
+        grads[f"b{l}"] = delta.sum(axis=0)
+        if mistake in ("nan", "huge", "complex"):
+            grads[f"W{l}"] = (
+                grads[f"W{l}"] * {"nan": np.nan, "huge": 1e300, "complex": 1 + 1j}[mistake]
+            )
+        if l > 1:
+            delta = (delta @ params[f"W{l}"].T) * act_prime(Z[l - 2])
+    return grads
+
+
+@pytest.mark.parametrize(
+    "mistake, words",
+    [
+        ("y-row", "A[L] − y broadcasts to an (n, n) table"),
+        ("residual-in-place", "changed its input Z[3] in place"),
+        ("own-output", "A_l, the layer's own output, was used"),
+        ("linear-only-if-deep", "sizes (1, 1), n = 4, sigmoid"),
+        ("nan", "holds NaN or inf"),
+        ("huge", "grads['W4'] is wrong"),
+        ("complex", "holds complex numbers"),
+    ],
+)
+def test_a_reviewers_wrong_answers_are_named(mistake, words, capsys):
+    def answer(Z, A, y, params, act_prime):
+        return reviewed(Z, A, y, params, act_prime, mistake)
+
+    assert ex.check_backward(answer, seed=3) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ backward") and words in out and "Traceback" not in out, out
+    if mistake == "y-row":  # not blamed on a transpose that is there
+        assert "transposed and on the right" not in out
+    if mistake == "linear-only-if-deep":
+        assert "the output layer is linear" in out
+
+
+def test_a_reviewers_right_answer_passes(capsys):
+    def answer(Z, A, y, params, act_prime):
+        return reviewed(Z, A, y, params, act_prime, "")
+
+    assert ex.check_backward(answer) is True
+    assert capsys.readouterr().out.startswith("✓ backward")

@@ -43,7 +43,12 @@ _FORMULAS = {
 _SHAPE_HINT = (
     "hint: in the recursion Δ_{l+1} has shape (n, d_{l+1}) and W_{l+1} has shape "
     "(d_l, d_{l+1}); the product whose inner sizes agree is Δ_{l+1} W_{l+1}ᵀ, with W "
-    "transposed and on the right, giving (n, d_l)"
+    "transposed and on the right, giving (n, d_l); Δ_L itself is a column (n, 1), like A[L]"
+)
+_ROW_MEETS_COLUMN = (
+    "diagnosis: with one sample your function is right, so an (n,) array met an (n, 1) "
+    "column: A[L] is (n, 1) and y is (n,), and A[L] − y broadcasts to an (n, n) table; "
+    "write A[L] − y[:, None], so that Δ_L is (n, 1)"
 )
 
 
@@ -68,7 +73,8 @@ def _backward(Z, A, y, params, prime, mistake=""):
         delta = delta * prime(Z[-1])
     grads = {}
     for l in range(L, 0, -1):
-        grads[f"W{l}"] = (delta.T @ A[l - 1]) if mistake == "W-flipped" else A[l - 1].T @ delta
+        a = A[l] if mistake == "A-own" else A[l - 1]
+        grads[f"W{l}"] = (delta.T @ a) if mistake == "W-flipped" else a.T @ delta
         grads[f"b{l}"] = delta.mean(axis=0) if mistake == "b-mean" else delta.sum(axis=0)
         if l == 1:
             break
@@ -107,6 +113,11 @@ _MISTAKES = (
         "Δ_L = (2/n)(f − y)",
     ),
     ("W-flipped", "transposed: ∂L/∂W_l = A_{l−1}ᵀ Δ_l, not Δ_lᵀ A_{l−1}"),
+    (
+        "A-own",
+        "A_l, the layer's own output, was used: ∂L/∂W_l = A_{l−1}ᵀ Δ_l needs the layer's "
+        "input A_{l−1}, which is A[l - 1]",
+    ),
     (
         "b-mean",
         "the bias gradient averages over the samples instead of summing: Δ_l already holds "
@@ -191,6 +202,21 @@ def _grads_dict(out, names, expected, where):
     return out
 
 
+def _right_with_one_sample(backward, sizes, activation, prime, rng) -> bool:
+    """Whether backward gets every gradient right for these sizes when n = 1 (never raises)."""
+    try:
+        _, y, net, Z, A, grads = _problem(rng, sizes, 1, activation)
+        with np.errstate(all="ignore"):
+            out = backward(*_snapshot(Z, A, y, net.params), prime)
+            return isinstance(out, dict) and all(
+                np.shape(out[name]) == grads[name].shape
+                and relative_error(np.asarray(out[name], dtype=np.float64), grads[name]) <= TOL
+                for name in grads
+            )
+    except Exception:
+        return False
+
+
 def _as_array(value):
     try:
         arr = np.asarray(value, dtype=np.float64)
@@ -257,6 +283,8 @@ def check_backward(backward, seed=None):
         except _Wrong as wrong:
             text = " ".join(map(str, wrong.args))
             if any(w in text for w in ("matmul", "broadcast", "aligned", "shapes")):
+                if n > 1 and _right_with_one_sample(backward, sizes, activation, prime, rng):
+                    raise _Wrong(*wrong.args[:2], _ROW_MEETS_COLUMN) from None
                 raise _Wrong(*wrong.args, _SHAPE_HINT) from None
             raise
         _unchanged(before, args[:4], where)
