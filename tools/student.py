@@ -210,7 +210,13 @@ class Book:
             if same_page and target.kind == "figure" and target.kept:
                 where = "above" if target.cell < cell else "below"
                 return f"{_sentence_case('the', m)} figure {where}"
-            return self._target_link(role, title, target, same_page)
+            # "{eq}`x` of chapter 3" already names the chapter: the link need not repeat it.
+            named = re.match(
+                r"(?:,?\s*(?:and|or|,)\s*\{eq\}`[^`]+`)*"  # a list of equations, named once
+                r"\s+(?:of|in|from)\s+" + re.escape(chapter_name(self.by_doc[target.doc])) + r"\b",
+                text[m.end() :],
+            )
+            return self._target_link(role, title, target, same_page or bool(named))
 
         return ROLE.sub(replace, text)
 
