@@ -43,6 +43,7 @@ JUPYTER = Path(sys.executable).with_name("jupyter")
 VENV_BIN = Path(sys.executable).parent
 TRAINING = "07-training.ipynb"
 BACKPROP = "05-backprop.ipynb"
+AUTOGRAD = "10-autograd.ipynb"
 STATUS = re.compile(r"epoch (\d+) · training loss ([0-9.e+-]+)")
 PARALLEL = 2  # chapters running at once (the machine has 2 cores)
 RUN_ALL_TIMEOUT = 240  # seconds, per chapter
@@ -288,7 +289,7 @@ def _inspect(chapter: Chapter, artifacts: Path) -> None:
 def run_all(browser, lab, artifacts):
     """Every student chapter after Run All, PARALLEL at a time in one server.
 
-    The pages of the Trainer's and the stepper's chapters stay open for the tests below.
+    The pages of the Trainer's and the steppers' chapters stay open for the tests below.
     """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     todo = [Chapter(name) for name in CHAPTERS]
@@ -311,7 +312,7 @@ def run_all(browser, lab, artifacts):
                 _inspect(chapter, artifacts)
                 running.remove(chapter)
                 done[chapter.name] = chapter
-                if chapter.name not in (TRAINING, BACKPROP):
+                if chapter.name not in (TRAINING, BACKPROP, AUTOGRAD):
                     chapter.page.close()
         time.sleep(0.3)
     timings = ", ".join(
@@ -438,6 +439,46 @@ def test_stepper_next_walks_through_backprop_in_jupyterlab(run_all, artifacts):
     assert next_button.is_disabled()
     page.screenshot(path=str(artifacts / "lab-stepper.png"))
     stepper.screenshot(path=str(artifacts / "lab-stepper-widget.png"))
+
+
+def test_tensor_stepper_walks_x_times_x_and_shows_the_fork_adding(run_all, artifacts):
+    """Chapter 10's stepper on x · x, a graph with a fork: each use sends back 3, and they add."""
+    page = _page_of(run_all, AUTOGRAD)
+    page.wait_for_selector(".backprop-stepper", state="attached", timeout=30_000)
+    stepper = page.locator(".backprop-stepper").first  # the chapter's first: L = x · x
+    stepper.scroll_into_view_if_needed()
+    _dismiss_news(page)
+    # the drawing of the graph sits above the buttons, and has loaded
+    picture = stepper.locator("img.stepper-graph")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+
+    status = stepper.locator(".stepper-status")
+    expect(status).to_have_text(re.compile(r"^step 0 of 6"))
+    next_button = stepper.locator("button", has_text="next")
+    seen = []
+    for step in range(1, 7):
+        next_button.click()
+        expect(status).to_have_text(re.compile(rf"^step {step} of 6"), timeout=5_000)
+        seen.append(stepper.inner_text())
+    assert "x = 3" in seen[0] and "forward pass" in seen[0]
+    assert "L = 9" in seen[1]
+    assert "backward pass" in seen[2]
+    # each use of x sends back 3: upstream 1 x local 3 = downstream 3
+    for text in seen[3:5]:
+        assert "upstream 1 × local 3 = downstream 3" in text
+    # the fork adds them
+    assert re.search(r"fork: 3 \+ 3 = 6", seen[5]), seen[5]
+    table = stepper.locator("table.backprop-steps").last.inner_text()
+    assert "3 + 3" in table and "dL/dx" in table
+    assert next_button.is_disabled()
+
+    stepper.locator("button", has_text="back").click()
+    expect(status).to_have_text(re.compile(r"^step 5 of 6"), timeout=5_000)
+    stepper.locator("button", has_text="reset").click()
+    expect(status).to_have_text(re.compile(r"^step 0 of 6"), timeout=5_000)
+    page.screenshot(path=str(artifacts / "lab-autograd-stepper.png"))
+    stepper.screenshot(path=str(artifacts / "lab-autograd-stepper-widget.png"))
 
 
 # --------------------------------------------------------------------------------------
