@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass, field
 
@@ -73,11 +74,16 @@ class Adam(GD):
             self.m, self.v = np.zeros_like(g), np.zeros_like(g)
         self.t += 1
         c1, c2 = 1.0 - self.beta1**self.t, 1.0 - self.beta2**self.t
-        self.m *= self.beta1
-        self.m += (1.0 - self.beta1) * g
-        self.v *= self.beta2
-        self.v += (1.0 - self.beta2) * g * g
-        theta -= self.lr * (self.m / c1) / (np.sqrt(self.v / c2) + self.eps)
+        m, v = self.m, self.v
+        m *= self.beta1
+        m += (1.0 - self.beta1) * g
+        v *= self.beta2
+        v += (1.0 - self.beta2) * (g * g)
+        # theta -= lr (m / c1) / (sqrt(v / c2) + eps), with its scalars gathered: fewer calls
+        root_c2 = math.sqrt(c2)
+        d = np.sqrt(v)
+        d += self.eps * root_c2
+        theta -= (self.lr * root_c2 / c1) * m / d
 
 
 def make_optimizer(name: str, lr: float) -> GD:
