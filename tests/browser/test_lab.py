@@ -487,8 +487,9 @@ def test_tensor_stepper_walks_x_times_x_and_shows_the_fork_adding(run_all, artif
 LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 
 
-def test_student_links_to_the_website_land_on_the_numbered_target(home):
-    """Every website link a student copy carries names the page and number the site shows."""
+@pytest.fixture
+def student():
+    """tools/student.py, once the website it links to is built (CI: it must be)."""
     if not (SITE_DIR / "chapters").is_dir():
         reason = f"no built site in {SITE_DIR}: run `make book` first, or set SITE_DIR"
         if os.environ.get("CI"):
@@ -496,9 +497,14 @@ def test_student_links_to_the_website_land_on_the_numbered_target(home):
         pytest.skip(reason)
     sys.path.insert(0, str(ROOT / "tools"))
     try:
-        import student
+        import student as tool
     finally:
         sys.path.remove(str(ROOT / "tools"))
+    return tool
+
+
+def test_student_links_to_the_website_land_on_the_numbered_target(home, student):
+    """Every website link a student copy carries names the page and number the site shows."""
     site = student.Book(ROOT).site
     links = []
     # only the pages: JupyterLab may have added .ipynb_checkpoints/ by now
@@ -538,18 +544,8 @@ def test_student_links_to_the_website_land_on_the_numbered_target(home):
     assert not wrong, "\n".join(wrong)
 
 
-def test_the_student_tool_numbers_every_target_as_the_website_does(home):
+def test_the_student_tool_numbers_every_target_as_the_website_does(home, student):
     """Equations, figures and exercises: tools/student.py's numbers are the site's."""
-    if not (SITE_DIR / "chapters").is_dir():
-        reason = f"no built site in {SITE_DIR}: run `make book` first, or set SITE_DIR"
-        if os.environ.get("CI"):
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import student
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
     book = student.Book(ROOT)
     shown = {"equation": "({})", "figure": "Fig. {}", "exercise": "Exercise {}"}
     targets = [t for t in book.targets.values() if t.number is not None and t.label]
