@@ -11,15 +11,12 @@ from .machinery import (
     _call_xy,
     _checker,
     _compare,
-    _holds_ellipsis,
-    _key_hint,
-    _NotYet,
     _pair,
+    _params_dict,
     _problem,
     _require_function,
     _rng,
     _scaled,
-    _short,
     _sizes_text,
     _swapped,
     _where,
@@ -209,20 +206,7 @@ def check_loss_and_grads(loss_and_grads, seed=None):
             ("the mean of f − y: the residuals must be squared", np.mean(r)),
         ]
         _compare("loss", got_loss, loss, where, loss_var, "L = (1/n) Σ_j (f(x_j) − y_j)²")
-        if _holds_ellipsis(got_grads):
-            raise _NotYet
-        if not isinstance(got_grads, dict):
-            raise _Wrong(
-                f"the second value should be a dict of gradients with keys {PARAM_NAMES}, "
-                f"got {type(got_grads).__name__} {_short(got_grads)} ({where})"
-            )
-        missing = [nm for nm in PARAM_NAMES if nm not in got_grads]
-        if missing:
-            raise _Wrong(
-                f"the gradient dict is missing {', '.join(map(repr, missing))} ({where}); "
-                f"it needs the keys {PARAM_NAMES}, got {sorted(map(str, got_grads))}",
-                *_key_hint(got_grads),
-            )
+        got_grads = _params_dict("the gradient dict (the second value)", got_grads, where)
         _swapped(
             {f'grads["{nm}"]': got_grads[nm] for nm in PARAM_NAMES},
             {f'grads["{nm}"]': grads[nm] for nm in PARAM_NAMES},
