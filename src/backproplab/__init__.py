@@ -24,7 +24,7 @@ from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
 from .deep import DeepNetwork, init_deep_params, layer_grad_norms, start_grad_norms
 from .diagram import draw_graph, draw_tensor_graph
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
-from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
+from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps, sample_graph
 from .loop import loop_epoch, loop_loss_and_grads
 from .network import INITS, PARAM_NAMES, Network, init_params
 from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
@@ -75,6 +75,7 @@ __all__ = [
     "BackwardStep",
     "ForwardStep",
     "backprop_steps",
+    "sample_graph",
     "BackpropStepper",
     "RECOMMENDED",
     "Trainer",

@@ -248,6 +248,8 @@ def _div_rule(out):
 
 def _matmul_rule(out):
     a, b = out.parents
+    if a.value.ndim == b.value.ndim == 1:  # a dot product: each local gradient is the other input
+        return (b.value, out.grad * b.value), (a.value, out.grad * a.value)
     A = a.value if a.value.ndim > 1 else a.value[None, :]  # (.., n, k); a vector is a row
     B = b.value if b.value.ndim > 1 else b.value[:, None]  # (.., k, m); a vector is a column
     G = out.grad.reshape(np.matmul(A, B).shape)  # (.., n, m), the dropped axes put back

@@ -169,7 +169,7 @@ def draw_tensor_graph(steps, ax=None, numbers: bool = True):
     in orange, dL/d(node). Nodes sit in columns by their distance from the inputs. Returns
     the matplotlib Axes.
     """
-    from .graph import fmt
+    from .table import fmt
     from .tensor_steps import formula
 
     shown = [n for n in steps.order if not (n.const and n.value.ndim == 0)]

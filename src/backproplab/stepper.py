@@ -17,8 +17,9 @@ import ipywidgets as widgets
 
 from .autograd import Tensor
 from .data import bump_data
-from .graph import BackpropSteps, Terms, backprop_steps, fmt
+from .graph import BackpropSteps, backprop_steps
 from .network import Network
+from .table import Terms, fmt
 
 #: The stepper's default network: small enough that every number fits on a line.
 DEFAULT_HIDDEN = 3

@@ -1,18 +1,20 @@
-"""Any bp.Tensor graph, forward then backward, as the stepper's steps (chapter 10).
+"""Any bp.Tensor graph, forward then backward, as the stepper's steps (chapters 5 and 10).
 
 Forward: every node's value, inputs first. Backward: from dL/dL = 1, each node in reverse
 topological order hands each input downstream = upstream x local, {eq}`eq-backprop-rule`;
 a node used more than once first shows its gradients adding up, {eq}`eq-fork-sum`.
+Chapter 5's network is one such graph, told in the chapter's own words (bp.backprop_steps).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
 from .autograd import Tensor
-from .graph import BackwardStep, ForwardStep, StepTable, Terms, fmt
+from .table import BackwardStep, ForwardStep, StepTable, Terms, fmt
 
 # How each operation is written: forward formula, and each input's local gradient (LaTeX
 # that both MathJax and matplotlib's mathtext typeset). {a}, {b}: the inputs; {v}: the node.
@@ -83,19 +85,15 @@ class GraphSteps(StepTable):
         given = ", ".join(f"{self.names[id(t)]} = {fmt(t.value, digits)}" for t in leaves)
         return f"a graph of {len(self.order)} nodes; inputs {given}"
 
-    def __getitem__(self, name: str):
-        for s in self:
-            if s.name == name:
-                return s
-        raise KeyError(f"no step {name!r}; the steps are {', '.join(s.name for s in self)}")
-
     def __repr__(self) -> str:
         return f"GraphSteps({len(self.order)} nodes, {len(self)} steps, loss={fmt(self.loss)})"
 
 
-def tensor_steps(loss: Tensor) -> GraphSteps:
+def tensor_steps(loss: Tensor, wording: dict | None = None) -> GraphSteps:
     """The forward and backward steps of the graph that computed ``loss`` (a scalar Tensor).
 
+    ``wording`` maps step names to (label, formula): then only those steps are kept, in
+    its order and in its words, as chapter 5 tells its network (``bp.backprop_steps``).
     The tensors' own .grad are left as they were: the steps come from a backward pass
     whose gradients are put back afterwards.
     """
@@ -109,10 +107,28 @@ def tensor_steps(loss: Tensor) -> GraphSteps:
     try:
         loss.zero_grad()
         loss.backward()
-        return _steps(loss, order, names)
+        steps = _steps(loss, order, names)
     finally:
         for node, grad in zip(order, saved, strict=True):
             node.grad = grad
+    return steps if wording is None else _worded(steps, wording)
+
+
+def _worded(steps, wording):
+    """Only the steps ``wording`` names, in its order, with its labels and formulas."""
+    if not isinstance(wording, dict):
+        raise TypeError(f"wording must be a dict of step name -> (label, formula), got {wording!r}")
+    by_name = {s.name: s for s in steps}
+    missing = [name for name in wording if name not in by_name]
+    if missing:
+        raise ValueError(
+            f"wording names steps the graph does not have: {', '.join(missing)}; "
+            f"its steps are {', '.join(by_name)}"
+        )
+    chosen = [replace(by_name[n], label=lab, formula=tex) for n, (lab, tex) in wording.items()]
+    steps.forward = tuple(s for s in chosen if isinstance(s, ForwardStep))
+    steps.backward = tuple(s for s in chosen if isinstance(s, BackwardStep))
+    return steps
 
 
 def _names(order, loss):
@@ -169,6 +185,15 @@ def _uses(order):
 
 def _steps(loss, order, names):
     uses = _uses(order)
+    # each node's gradient, computed once: every step that hands it on shows this very array,
+    # and a gradient passed on unchanged (local 1, as through an add) stays that same array
+    grad = {}
+    for node in reversed(order):
+        grad.setdefault(id(node), node.grad.copy())
+        for parent in node.parents:
+            same = parent.grad.shape == node.grad.shape and np.array_equal(parent.grad, node.grad)
+            if uses[id(parent)] == 1 and same:
+                grad[id(parent)] = grad[id(node)]
     forward = [
         ForwardStep(
             names[id(n)],
@@ -186,7 +211,7 @@ def _steps(loss, order, names):
             rf"\frac{{\partial L}}{{\partial {_tex(loss, names)}}} = 1",
             1.0,
             1.0,
-            1.0,
+            grad[id(loss)],
         )
     ]
     arrived = {id(node): [] for node in order}  # the downstream gradients each node received
@@ -205,7 +230,7 @@ def _steps(loss, order, names):
                     ),
                     terms,
                     1.0,
-                    node.grad.copy(),
+                    grad[id(node)],
                 )
             )
         if not node.parents:
@@ -238,10 +263,12 @@ def _steps(loss, order, names):
                     step_name,
                     f"through {name} = {_WHAT[node.op]} (input {i + 1})",
                     f"{lhs} = {rhs}",
-                    node.grad.copy(),
+                    grad[id(node)],
                     np.array(local, dtype=np.float64),
-                    np.array(down, dtype=np.float64),
+                    arrived[id(parent)][-1] if uses[id(parent)] > 1 else grad[id(parent)],
                 )
             )
-    grads = {names[id(n)]: n.grad.copy() for n in order if not n.parents and not n.const and n.name}
+    grads = {
+        names[id(n)]: grad[id(n)].copy() for n in order if not n.parents and not n.const and n.name
+    }
     return GraphSteps(loss, order, names, forward, backward, grads)

@@ -150,3 +150,38 @@ def test_unknown_step_name_lists_the_steps():
     steps = bp.backprop_steps(bp.Network(2, seed=0), 0.1, 0.2)
     with pytest.raises(KeyError, match="dL/dz"):
         steps["dL/dq"]
+
+
+# -- one engine: chapter 5's steps are bp.tensor_steps of a named Tensor graph ----------------
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_the_chapter_steps_are_the_tensor_engines_steps_in_the_chapters_words(activation):
+    net = bp.Network(3, activation, seed=5)
+    loss = bp.sample_graph(net, 0.3, -0.2)
+    assert isinstance(loss, bp.Tensor) and loss.name == "L"
+    raw = bp.tensor_steps(loss)  # the machine of chapter 10, in its own words
+    steps = bp.backprop_steps(net, 0.3, -0.2)
+    for s in steps:
+        twin = raw[s.name]
+        for part in ("value",) if hasattr(s, "value") else ("upstream", "local", "downstream"):
+            assert np.array_equal(getattr(s, part), getattr(twin, part)), (s.name, part)
+        assert (s.label, s.formula) == bp.graph.WORDING[s.name]
+    loss.backward()
+    for name in bp.PARAM_NAMES:
+        leaf = next(t for t in loss.graph() if t.name == name)
+        np.testing.assert_array_equal(leaf.grad, steps.grads[name])
+
+
+def test_a_gradient_handed_on_unchanged_is_the_same_array_computed_once():
+    steps = bp.backprop_steps(bp.Network(3, seed=0), 0.5, 0.4)
+    assert steps["dL/db2"].upstream is steps["dL/dw2"].upstream is steps["dL/df"].downstream
+    assert steps["dL/dw1"].upstream is steps["dL/db1"].upstream is steps["dL/dz"].downstream
+
+
+def test_wording_that_names_a_step_the_graph_lacks_lists_the_steps():
+    x = bp.Tensor(2.0, name="x")
+    with pytest.raises(ValueError, match="dL/dq.*dL/dx"):
+        bp.tensor_steps(x * x, {"dL/dq": ("a label", "q")})
+    with pytest.raises(TypeError, match="^wording must"):
+        bp.tensor_steps(x * x, [("dL/dx", "a label", "x")])
+    short = bp.tensor_steps(x * x, {"dL/dx": ("all of x", "x")})
+    assert [s.name for s in short] == ["dL/dx"] and short["dL/dx"].downstream == 4.0
