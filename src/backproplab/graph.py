@@ -71,6 +71,18 @@ _FORWARD = (
 )
 
 
+#: The local gradients chapter 5's drawing writes in each box (bp.draw_graph).
+LOCAL = {
+    "z": (r"\partial z/\partial w_1 = x", r"\partial z/\partial b_1 = 1"),
+    "h": (r"\partial h/\partial z = \sigma'(z)",),
+    "f": (
+        r"\partial f/\partial h = w_2",
+        r"\partial f/\partial w_2 = h",
+        r"\partial f/\partial b_2 = 1",
+    ),
+    "r": (r"\partial r/\partial f = 1",),
+    "L": (r"\partial L/\partial r = 2r",),
+}
 #: The chapter's words for its steps: step name -> (label, formula), in the table's order.
 WORDING = {name: (label, formula) for name, label, formula in _FORWARD + _BACKWARD}
 

@@ -63,9 +63,12 @@ _WHAT = {
 
 
 def tex_name(name: str) -> str:
-    """w1 -> w_{1}, dL -> dL: a trailing number becomes a subscript."""
+    """w1 -> w_1, v12 -> v_{12}, dL -> dL: a trailing number becomes a subscript."""
     m = re.fullmatch(r"([A-Za-z]+)(\d+)", name)
-    return f"{m.group(1)}_{{{m.group(2)}}}" if m else name
+    if not m:
+        return name
+    letters, digits = m.groups()
+    return f"{letters}_{digits}" if len(digits) == 1 else f"{letters}_{{{digits}}}"
 
 
 class GraphSteps(StepTable):

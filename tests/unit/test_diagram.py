@@ -126,3 +126,19 @@ def test_a_tensor_graph_gets_one_box_per_node_and_its_gradients_only_with_number
     bp.draw_tensor_graph(steps, ax, numbers=False)
     assert "∂L" not in " ".join(t.get_text() for t in ax.texts)
     plt.close(fig)
+
+
+def test_chapter_5s_drawing_is_the_tensor_drawing_of_its_steps():
+    """draw_graph draws bp.sample_graph through draw_tensor_graph: the same boxes, with the
+    chapter's formulas, and with numbers the values and gradients of the steps."""
+    steps = bp.backprop_steps(bp.Network(2, "tanh", seed=1), 0.5, 0.2)
+    fig, ax = plt.subplots()
+    bp.draw_tensor_graph(steps, ax)
+    assert len([p for p in ax.patches if isinstance(p, FancyBboxPatch)]) == 5
+    texts = [t.get_text() for t in ax.texts]
+    for s in steps.forward:
+        assert f"${s.formula}$" in texts
+        assert f"∂L/∂{s.name} = {bp.graph.fmt(steps['dL/d' + s.name].downstream, 3)}" in texts
+    for name in ("$x$", "$w_1$", "$b_1$", "$w_2$", "$b_2$", "$y$"):  # the inputs, bare
+        assert name in texts
+    plt.close(fig)
