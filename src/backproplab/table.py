@@ -34,6 +34,9 @@ class BackwardStep:
     downstream: float | np.ndarray  # dL/d(node input) = upstream * local
 
 
+_BACKWARD_HEAD = ("upstream", "local", "downstream = upstream × local")
+
+
 class StepTable:
     """Forward steps then backward steps, rendered as the stepper's two tables."""
 
@@ -55,21 +58,20 @@ class StepTable:
                 return s
         raise KeyError(f"no step {name!r}; the steps are {', '.join(s.name for s in self)}")
 
+    def _numbers(self, s):
+        return (s.value,) if isinstance(s, ForwardStep) else (s.upstream, s.local, s.downstream)
+
     def to_markdown(self, digits: int = 4) -> str:
         """Both tables as Markdown (formulas in $...$)."""
-        fwd = ["| node | formula | value |", "| --- | --- | --- |"]
-        fwd += [f"| {s.name} | ${s.formula}$ | {fmt(s.value, digits)} |" for s in self.forward]
-        bwd = [
-            "| gradient | formula | upstream | local | downstream = upstream × local |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        bwd += [
-            f"| {s.name} | ${s.formula}$ | "
-            + " | ".join(fmt(v, digits) for v in (s.upstream, s.local, s.downstream))
-            + " |"
-            for s in self.backward
-        ]
-        return f"{self._intro(digits)}\n\n" + "\n".join(fwd) + "\n\n" + "\n".join(bwd) + "\n"
+        lines = [self._intro(digits), "", "| node | formula | value |", "| --- | --- | --- |"]
+        for s in self:
+            if self.backward and s is self.backward[0]:
+                lines += ["", f"| gradient | formula | {' | '.join(_BACKWARD_HEAD)} |"]
+                lines += ["| --- | --- | --- | --- | --- |"]
+            numbers = " | ".join(fmt(v, digits) for v in self._numbers(s))
+            formula = s.formula.replace("|", r"\|")  # a fork's \Big| must not end the cell
+            lines.append(f"| {s.name} | ${formula}$ | {numbers} |")
+        return "\n".join(lines) + "\n"
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
@@ -82,44 +84,25 @@ class StepTable:
         ``upto`` shows only the first ``upto`` steps, forward then backward (the stepper);
         ``highlight`` marks the step with that index (0-based, forward then backward).
         """
-        total = len(self)
-        upto = total if upto is None else max(0, min(int(upto), total))
-        nf = len(self.forward)
-        # vectors are shown as columns, one entry per line, so the table stays narrow
-        fwd_rows = [
-            [s.name, s.label, s.formula, fmt_html(s.value, digits)]
-            for s in self.forward[: min(upto, nf)]
-        ]
-        bwd_rows = [
-            [
-                s.name,
-                s.label,
-                s.formula,
-                *(fmt_html(v, digits) for v in (s.upstream, s.local, s.downstream)),
-            ]
-            for s in self.backward[: max(0, upto - nf)]
-        ]
+        upto = len(self) if upto is None else max(0, min(int(upto), len(self)))
         cell = 'style="padding:2px 8px;text-align:{};border-bottom:1px solid #ddd"'
         left, right = cell.format("left"), cell.format("right")
-        counter = iter(range(total))
 
-        def row(values, numeric_from):
-            mark = next(counter) == highlight
-            style = ' style="background:#fff3c4;font-weight:bold"' if mark else ""
-            name, label, formula, *numbers = values
-            # the formula is typeset by MathJax, in JupyterLab and on the website
-            tds = [
-                f'<td {left}>{html.escape(name)}<br><small style="opacity:0.7">'
-                f"{html.escape(label)}</small></td>",
-                f'<td {left}><span class="math notranslate nohighlight">'
-                f"\\({html.escape(formula)}\\)</span></td>",
-            ]
-            tds += [f"<td {right}>{v}</td>" for v in numbers]
-            return f"<tr{style}>" + "".join(tds) + "</tr>"
+        def row(i, s):
+            mark = ' style="background:#fff3c4;font-weight:bold"' if i == highlight else ""
+            # the formula is typeset by MathJax, in JupyterLab and on the website; vectors
+            # are columns, one entry per line, so the table stays narrow
+            return (
+                f'<tr{mark}><td {left}>{html.escape(s.name)}<br><small style="opacity:0.7">'
+                f'{html.escape(s.label)}</small></td><td {left}><span class="math notranslate '
+                f'nohighlight">\\({html.escape(s.formula)}\\)</span></td>'
+                + "".join(f"<td {right}>{fmt_html(v, digits)}</td>" for v in self._numbers(s))
+                + "</tr>"
+            )
 
-        def table(caption, headers, rows, numeric_from):
+        def table(caption, headers, first, steps):
             ths = "".join(f"<th {left}>{html.escape(h)}</th>" for h in headers)
-            body = "".join(row(r, numeric_from) for r in rows)
+            body = "".join(row(first + i, s) for i, s in enumerate(steps))
             return (
                 '<table class="backprop-steps" style="border-collapse:collapse;'
                 'font-variant-numeric:tabular-nums;margin-bottom:0.8em">'
@@ -128,26 +111,14 @@ class StepTable:
                 f"<tbody>{body}</tbody></table>"
             )
 
+        nf = len(self.forward)
         parts = [f'<div class="backprop-steps"><p>{html.escape(self._intro(digits))}</p>']
-        parts.append(
-            table(
-                "Forward pass",
-                ["node", "formula", "value"],
-                fwd_rows,
-                numeric_from=3,
-            )
-        )
-        if bwd_rows:
-            parts.append(
-                table(
-                    "Backward pass: downstream = upstream × local",
-                    ["gradient", "formula", "upstream", "local", "downstream"],
-                    bwd_rows,
-                    numeric_from=3,
-                )
-            )
-        parts.append("</div>")
-        return "".join(parts)
+        parts.append(table("Forward pass", ["node", "formula", "value"], 0, self.forward[:upto]))
+        if upto > nf:
+            heads = ["gradient", "formula", "upstream", "local", "downstream"]
+            caption = "Backward pass: downstream = upstream × local"
+            parts.append(table(caption, heads, nf, self.backward[: upto - nf]))
+        return "".join(parts) + "</div>"
 
     def _repr_html_(self) -> str:
         return self.to_html()

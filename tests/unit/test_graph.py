@@ -185,3 +185,11 @@ def test_wording_that_names_a_step_the_graph_lacks_lists_the_steps():
         bp.tensor_steps(x * x, [("dL/dx", "a label", "x")])
     short = bp.tensor_steps(x * x, {"dL/dx": ("all of x", "x")})
     assert [s.name for s in short] == ["dL/dx"] and short["dL/dx"].downstream == 4.0
+
+
+def test_a_tensor_graphs_markdown_keeps_one_cell_per_column_at_a_fork():
+    x = bp.Tensor(3.0, name="x")
+    md = bp.tensor_steps(x * x).to_markdown()
+    rows = [line for line in md.splitlines() if line.startswith("| dL/d")]
+    assert len(rows) == 4 and all(r.replace(r"\|", "").count("|") == 6 for r in rows)
+    assert rows[-1].endswith("| 3 + 3 | 1 | 6 |")
