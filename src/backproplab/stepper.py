@@ -1,7 +1,7 @@
 """A widget that walks a graph node by node, forward then backward (chapters 5 and 10).
 
-Chapter 5: one sample through the network. Chapter 10: any bp.Tensor graph, given its
-loss. In JupyterLab it shows next / back / reset buttons and reveals one node per press;
+Chapter 10: any bp.Tensor graph, given its loss. Chapter 5: one sample through the network,
+the same engine (bp.tensor_steps) on the network's Tensor graph, in the chapter's words. In JupyterLab it shows next / back / reset buttons and reveals one node per press;
 each backward step spells out upstream x local = downstream, {eq}`eq-backprop-rule`, and
 a value used twice shows its gradients adding up. On the static website (no kernel) the
 same cell shows the full worked table instead, under a drawing of the graph.
@@ -17,9 +17,10 @@ import ipywidgets as widgets
 
 from .autograd import Tensor
 from .data import bump_data
-from .graph import BackpropSteps, backprop_steps
+from .graph import backprop_steps
 from .network import Network
 from .table import Terms, fmt
+from .tensor_steps import tensor_steps
 
 #: The stepper's default network: small enough that every number fits on a line.
 DEFAULT_HIDDEN = 3
@@ -36,29 +37,25 @@ class BackpropStepper:
     """
 
     def __init__(self, net: Network | Tensor | None = None, x=None, y=None, digits: int = 4):
+        self.digits, self.position = digits, 0
         self.picture = self.full_picture = ""
         if isinstance(net, Tensor):
             if x is not None or y is not None:
                 raise ValueError("a Tensor graph holds its own inputs: give no x or y with it")
-            from .tensor_steps import tensor_steps
-
-            self.steps = tensor_steps(net)
-            self.net, self.digits, self.position = None, digits, 0
+            self.steps, self.net = tensor_steps(net), None
             self.picture = _graph_picture(self.steps, numbers=False)  # no answers before the steps
             self.full_picture = _graph_picture(self.steps, numbers=True)
-            self._build()
-            return
-        if net is None:
-            net = Network(hidden=DEFAULT_HIDDEN, activation="sigmoid", seed=0)
-        if (x is None) != (y is None):
-            raise ValueError("x and y go together: give both, or neither for a sample of the bump")
-        if x is None:
-            data = bump_data(seed=0)
-            x, y = float(data.x[0]), float(data.y[0])
-        self.steps: BackpropSteps = backprop_steps(net, x, y)
-        self.net = net
-        self.digits = digits
-        self.position = 0
+        else:  # chapter 5: the same engine, on the network's graph for one sample
+            if net is None:
+                net = Network(hidden=DEFAULT_HIDDEN, activation="sigmoid", seed=0)
+            if (x is None) != (y is None):
+                raise ValueError(
+                    "x and y go together: give both, or neither for a sample of the bump"
+                )
+            if x is None:
+                data = bump_data(seed=0)
+                x, y = float(data.x[0]), float(data.y[0])
+            self.steps, self.net = backprop_steps(net, x, y), net
         self._build()
 
     def _build(self):
