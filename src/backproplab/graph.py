@@ -16,75 +16,51 @@ import numpy as np
 from .autograd import Tensor
 from .network import Network
 from .table import BackwardStep, ForwardStep, Terms, fmt, fmt_html  # noqa: F401 (bp.graph.fmt)
-from .tensor_steps import GraphSteps, tensor_steps
+from .tensor_steps import GraphSteps, tensor_steps, tex_name
 
-# (gradient name, label, LaTeX formula): the chain of chapter 5, from the loss down.
-_BACKWARD = (
-    ("dL/dL", "the start: L changes one for one with itself", r"\frac{\partial L}{\partial L} = 1"),
-    (
-        "dL/dr",
-        "through the square L = r²",
-        r"\frac{\partial L}{\partial r} = \frac{\partial L}{\partial L}\cdot 2r",
-    ),
-    (
-        "dL/df",
-        "through the residual r = f − y",
-        r"\frac{\partial L}{\partial f} = \frac{\partial L}{\partial r}\cdot 1",
-    ),
-    (
-        "dL/db2",
-        "into the output bias b₂",
-        r"\frac{\partial L}{\partial b_2} = \frac{\partial L}{\partial f}\cdot 1",
-    ),
-    (
-        "dL/dw2",
-        "into the output weights w₂",
-        r"\frac{\partial L}{\partial w_2} = \frac{\partial L}{\partial f}\cdot h",
-    ),
-    (
-        "dL/dh",
-        "into the hidden outputs h",
-        r"\frac{\partial L}{\partial h} = \frac{\partial L}{\partial f}\cdot w_2",
-    ),
-    (
-        "dL/dz",
-        "through the activation h = σ(z)",
-        r"\frac{\partial L}{\partial z} = \frac{\partial L}{\partial h}\odot \sigma'(z)",
-    ),
-    (
-        "dL/dw1",
-        "into the input weights w₁",
-        r"\frac{\partial L}{\partial w_1} = \frac{\partial L}{\partial z}\cdot x",
-    ),
-    (
-        "dL/db1",
-        "into the hidden biases b₁",
-        r"\frac{\partial L}{\partial b_1} = \frac{\partial L}{\partial z}\cdot 1",
-    ),
-)
-_FORWARD = (
+_FORWARD = (  # (node, label, formula)
     ("z", "pre-activation of each hidden unit", r"z = w_1 x + b_1"),
     ("h", "hidden outputs", r"h = \sigma(z)"),
     ("f", "network output", r"f = w_2 \cdot h + b_2"),
     ("r", "residual", r"r = f - y"),
     ("L", "loss for this sample", r"L = r^2"),
 )
+# The chain of chapter 5 from the loss down: (the gradient's variable, label, the node it
+# comes through, that node's local gradient for it with the product sign).
+_BACKWARD = (
+    ("r", "through the square L = r²", "L", r"\cdot 2r"),
+    ("f", "through the residual r = f − y", "r", r"\cdot 1"),
+    ("b2", "into the output bias b₂", "f", r"\cdot 1"),
+    ("w2", "into the output weights w₂", "f", r"\cdot h"),
+    ("h", "into the hidden outputs h", "f", r"\cdot w_2"),
+    ("z", "through the activation h = σ(z)", "h", r"\odot \sigma'(z)"),
+    ("w1", "into the input weights w₁", "z", r"\cdot x"),
+    ("b1", "into the hidden biases b₁", "z", r"\cdot 1"),
+)
+
+
+def _dl(v: str) -> str:
+    return rf"\frac{{\partial L}}{{\partial {tex_name(v)}}}"
+
+
+#: The chapter's words for its steps: step name -> (label, formula), in the table's order.
+WORDING = {name: (label, formula) for name, label, formula in _FORWARD} | {
+    "dL/dL": ("the start: L changes one for one with itself", rf"{_dl('L')} = 1")
+}
+WORDING |= {f"dL/d{v}": (lab, f"{_dl(v)} = {_dl(u)}{loc}") for v, lab, u, loc in _BACKWARD}
+
+
+def _local_gradients() -> dict[str, list[str]]:
+    local: dict[str, list[str]] = {}
+    for v, _, u, loc in _BACKWARD:  # "\cdot h" -> "\partial f/\partial w_2 = h"
+        local.setdefault(u, []).append(
+            rf"\partial {u}/\partial {tex_name(v)} = {loc.split(' ', 1)[1]}"
+        )
+    return local
 
 
 #: The local gradients chapter 5's drawing writes in each box (bp.draw_graph).
-LOCAL = {
-    "z": (r"\partial z/\partial w_1 = x", r"\partial z/\partial b_1 = 1"),
-    "h": (r"\partial h/\partial z = \sigma'(z)",),
-    "f": (
-        r"\partial f/\partial h = w_2",
-        r"\partial f/\partial w_2 = h",
-        r"\partial f/\partial b_2 = 1",
-    ),
-    "r": (r"\partial r/\partial f = 1",),
-    "L": (r"\partial L/\partial r = 2r",),
-}
-#: The chapter's words for its steps: step name -> (label, formula), in the table's order.
-WORDING = {name: (label, formula) for name, label, formula in _FORWARD + _BACKWARD}
+LOCAL = _local_gradients()
 
 
 class BackpropSteps(GraphSteps):
