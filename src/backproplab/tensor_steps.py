@@ -238,6 +238,8 @@ def _steps(loss, order, names):
             )
         if not node.parents:
             continue
+        # a dot product of two vectors is written as a product: each local gradient is the other
+        op = "*" if node.op == "@" and all(p.value.ndim == 1 for p in node.parents) else node.op
         for i, (parent, (local, down)) in enumerate(
             zip(node.parents, node.local_and_downstream(), strict=True)
         ):
@@ -245,7 +247,7 @@ def _steps(loss, order, names):
             if parent.const:
                 continue
             pname, ptex = names[id(parent)], _tex(parent, names)
-            local_tex = _formula(node, names, _LOCAL[node.op][i])
+            local_tex = _formula(node, names, _LOCAL[op][i])
             upstream_tex = rf"\frac{{\partial L}}{{\partial {tex}}}"
             if uses[id(parent)] > 1:  # one of several contributions, added at the fork
                 k = len(arrived[id(parent)])
@@ -253,7 +255,7 @@ def _steps(loss, order, names):
                 lhs = rf"\frac{{\partial L}}{{\partial {ptex}}}\Big|_{{{k}}}"
             else:
                 step_name, lhs = f"dL/d{pname}", rf"\frac{{\partial L}}{{\partial {ptex}}}"
-            if node.op != "@":
+            if op != "@":
                 rhs = rf"{upstream_tex} \cdot {local_tex}"
             else:  # a matrix product keeps its order: G B^T for the left, A^T G for the right
                 rhs = (

@@ -193,3 +193,13 @@ def test_a_tensor_graphs_markdown_keeps_one_cell_per_column_at_a_fork():
     rows = [line for line in md.splitlines() if line.startswith("| dL/d")]
     assert len(rows) == 4 and all(r.replace(r"\|", "").count("|") == 6 for r in rows)
     assert rows[-1].endswith("| 3 + 3 | 1 | 6 |")
+
+
+def test_a_dot_product_hands_each_vector_the_other_as_its_local_gradient():
+    a = bp.Tensor(np.array([1.0, 2.0]), name="a")
+    b = bp.Tensor(np.array([3.0, -1.0]), name="b")
+    steps = bp.tensor_steps((a @ b) * 2.0)
+    for mine, other in (("a", b), ("b", a)):
+        s = steps[f"dL/d{mine}"]
+        assert np.array_equal(s.local, other.value) and s.formula.endswith(rf"\cdot {other.name}")
+        assert np.array_equal(s.downstream, s.upstream * s.local)
