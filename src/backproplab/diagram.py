@@ -62,12 +62,13 @@ def draw_tensor_graph(steps, ax=None, numbers: bool = True, backward: dict | Non
         for col, nodes in columns.items()
         for row, node in enumerate(nodes)
     }
-    first = min(columns)
+    first, left = min(columns), set()
     for node in boxes:  # a bare input: left of a first-column box, else below, then above
         bare = [s for s in sources[id(node)] if id(s) not in pos and not is_box[id(s)]]
         for i, leaf in enumerate(bare):
             if depth[id(node)] == first:
                 offset = [-0.8 * _COL, ((len(bare) - 1) / 2 - i) * 1.3]
+                left.add(id(leaf))
             else:
                 offset = [0.0, (-1) ** (i + 1) * (box[1] / 2 + 1.3)]
             pos[id(leaf)] = pos[id(node)] + offset
@@ -80,7 +81,7 @@ def draw_tensor_graph(steps, ax=None, numbers: bool = True, backward: dict | Non
         _box(ax, steps, node, pos[id(node)], box, formulas, numbers, backward)
     for node in steps.order:
         if not node.parents and not is_box[id(node)] and id(node) in pos:
-            _bare_input(ax, names[id(node)], node, pos[id(node)], backward)
+            _bare_input(ax, names[id(node)], node, pos[id(node)], id(node) in left, backward)
     for node in boxes:
         for i, src in enumerate(sources[id(node)]):
             a, b = pos[id(src)], pos[id(node)]
@@ -138,7 +139,7 @@ def _box(ax, steps, node, centre, box, formulas, numbers, backward):
         ax.text(cx, cy - 0.72, grad, ha="center", va="center", fontsize=8, color=_BACKWARD)
 
 
-def _bare_input(ax, name, node, at, backward):
+def _bare_input(ax, name, node, at, left, backward):
     """An input the steps leave out (chapter 5's x, w1, ...): its name, and where it is a
     parameter, the gradient it receives."""
     from .tensor_steps import tex_name
@@ -146,7 +147,7 @@ def _bare_input(ax, name, node, at, backward):
     colour = _LEAF if node.const else _FORWARD
     ax.text(*at, f"${tex_name(name)}$", ha="center", va="center", fontsize=12, color=colour)
     if backward is not None and not node.const:
-        left = at[1] in (-0.0, 0.0) or abs(at[1]) < 1.5  # beside a first-column box: below it
+        # left of a box: the gradient's name below the input's; above or below a box: beside it
         where = at + ([0.0, -0.38] if left else [0.35, 0.0])
         ax.text(*where, rf"$\partial L/\partial {tex_name(name)}$", ha="center" if left else "left",
                 va="center", fontsize=9, color=_BACKWARD)  # fmt: skip

@@ -119,9 +119,10 @@ def sample_graph(net: Network, x, y) -> Tensor:
     data = {"x": Tensor(x, name="x"), "y": Tensor(y, name="y")}
     for t in data.values():
         t.const = True
-    nodes = {"z": data["x"] * leaf["w1"] + leaf["b1"]}  # (k,), x w1 + b1 in one node
+    # (k,): the product x w1 is an unnamed node inside z, so the steps show only z
+    nodes = {"z": data["x"] * leaf["w1"] + leaf["b1"]}
     nodes["h"] = getattr(nodes["z"], net.activation.name)()  # (k,): .sigmoid(), .tanh() or .relu()
-    nodes["f"] = leaf["b2"] + leaf["w2"] @ nodes["h"]  # (), the order of the chapter's steps
+    nodes["f"] = leaf["b2"] + leaf["w2"] @ nodes["h"]  # (): b2 first, as the chapter steps
     nodes["r"] = nodes["f"] - data["y"]
     nodes["L"] = nodes["r"] ** 2
     for name, node in nodes.items():
