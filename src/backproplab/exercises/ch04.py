@@ -152,6 +152,7 @@ def _tanh_prime_variants(z):
             ),
             ("this is (1 − tanh(z))²: only tanh is squared, 1 − tanh(z)²", (1 - t) ** 2),
             ("this is 1 − tanh(z²): square tanh(z), not z", 1 - np.tanh(z * z)),
+            ("this is 1/cosh(z): tanh′(z) = 1/cosh²(z), the square of it", 1 / np.cosh(z)),
             ("this is 1 − 2·tanh(z): a square is tanh(z)**2, not tanh(z)*2", 1 - 2 * t),
             ("this is the ReLU's derivative (1 where z > 0, else 0); use tanh", relu_prime(z)),
         ]

@@ -15,7 +15,6 @@ import numpy as np
 from ..autograd import Tensor, sum_to
 from ..gradcheck import relative_error
 from .machinery import _checker, _is_stub, _NotYet, _operator_hint, _rng, _short, _Wrong
-from .routes import student_names
 
 # -- the graphs every rule is run in: a chain, broadcasting, forks, the course's network --
 _MUL_SIG = "mul_backward(a, b, out): add dL/da to a.grad and dL/db to b.grad"
@@ -214,8 +213,6 @@ _OUT_VALUE = (
 
 def _resets(student) -> bool:
     """Whether the student's rule sets a .grad to zero (read from its source; never raises)."""
-    if "zeros" in student_names(student) or "zeros_like" in student_names(student):
-        return True
     try:  # `x.grad = 0` compiles to a constant 0 and then the store into .grad
         code = list(dis.get_instructions(student))
         zero = [i.opname == "LOAD_CONST" and i.argval is not None and i.argval == 0 for i in code]
@@ -230,7 +227,8 @@ def _resets(student) -> bool:
         source = inspect.getsource(student)
     except Exception:  # a lambda typed at the prompt, a builtin: no source to read
         return False
-    return bool(re.search(r"\.grad(\[[^]]*\])?\s*(\*=\s*0\b|=\s*0(\.0*)?\s*($|;|#))", source, re.M))
+    reset = r"\.grad(\[[^]]*\])?\s*(\*=\s*0\b|=\s*0(\.0*)?\s*($|;|#)|=\s*(np\.)?zeros)"
+    return bool(re.search(reset, source, re.M))
 
 
 def _mul_variants():
@@ -257,6 +255,12 @@ def _mul_variants():
         a.grad -= sum_to(out.grad * b.value, a.shape)
         b.grad -= sum_to(out.grad * a.value, b.shape)
 
+    def resets_first(a, b, out):
+        a.grad = np.zeros_like(a.value)
+        b.grad = np.zeros_like(b.value)
+        a.grad += sum_to(out.grad * b.value, a.shape)
+        b.grad += sum_to(out.grad * a.value, b.shape)
+
     def out_value(a, b, out):
         a.grad += sum_to(out.value * b.value, a.shape)
         b.grad += sum_to(out.value * a.value, b.shape)
@@ -267,6 +271,7 @@ def _mul_variants():
 
     return [
         (_OUT_VALUE, out_value),
+        (_RESET, resets_first),
         ("the local gradient is missing: dL/da = out.grad · b.value, the OTHER input's value", no_local),
         ("the upstream gradient is missing: multiply by out.grad (downstream = upstream × local)", forgot_upstream),
         ("operands swapped: dL/da = out.grad · b (the OTHER input), not out.grad · a", swapped),
