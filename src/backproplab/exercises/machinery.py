@@ -2,7 +2,7 @@
 
 Call student code safely (``_call``; ``_call_fresh`` and ``_call_xy`` on copies of the
 inputs, naming any input changed in place; ``_call_watching`` also collects numpy's
-warnings), compare an answer with the reference and name the mistake (``_compare`` with
+warnings, which routes.py turns into a note or a route, never a verdict), compare an answer with the reference and name the mistake (``_compare`` with
 variants from ``_scaled``; ``_swapped`` for right values in each other's places), and wrap it
 all so a checker prints one verdict and never raises (``_checker``). Each chapter's checkers
 live in a module of their own beside this one; the instructors' page lists what to reuse.
