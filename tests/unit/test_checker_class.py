@@ -407,6 +407,40 @@ def deep(how=""):
     return backward
 
 
+def gd_float(params, grads, lr):  # right: the scalar b2 as a Python float
+    return {
+        k: float(v - lr * grads[k]) if np.ndim(v) == 0 else v - lr * grads[k]
+        for k, v in params.items()
+    }
+
+
+def gd_loop(params, grads, lr):  # right: entry by entry
+    new = {}
+    for k, v in params.items():
+        flat = [vi - lr * gi for vi, gi in zip(np.ravel(v), np.ravel(grads[k]), strict=True)]
+        new[k] = np.array(flat).reshape(np.shape(v))
+    return new
+
+
+def mom_dict(params, grads, velocity, lr, beta):  # right: a dict of the two dicts
+    v = {k: beta * velocity[k] + grads[k] for k in params}
+    return {"params": {k: params[k] - lr * v[k] for k in params}, "velocity": v}
+
+
+def deep_lists_and_extra(Z, A, y, params, act_prime):  # right: lists, and one key more
+    grads = {k: v.tolist() for k, v in deep()(Z, A, y, params, act_prime).items()}
+    return {**grads, "delta": None}
+
+
+def loss_grads_lists(x, y, p):  # right: a 0-d loss and lists of gradients
+    loss, grads = loss_grads(x, y, p)
+    return np.array(loss), {k: np.asarray(v).tolist() for k, v in grads.items()}
+
+
+def ng_eye_list(fn, theta, eps=1e-6):  # right: a list, one basis vector at a time
+    return [(fn(theta + eps * e) - fn(theta - eps * e)) / (2 * eps) for e in np.eye(len(theta))]
+
+
 def deep_right_indexing(Z, A, y, params, act_prime):  # right: layers numbered from 0
     L, n = len(Z), len(y)
     grads = {}
@@ -504,6 +538,13 @@ RIGHT = {
     **{f"grad_w2_b2 {h}": (ex.check_grad_w2_b2, (lambda x, y, p, h=h: top(x, y, p, h),)) for h in ("@", "loop", "einsum", "dot", "0-d", "dict")},
     **{f"grad_w1_b1 {h}": (ex.check_grad_w1_b1, (lambda x, y, p, h=h: hidden(x, y, p, h),)) for h in ("@", "loop", "einsum", "ones")},
     "loss_and_grads": (ex.check_loss_and_grads, (loss_grads,)),
+    "loss_and_grads lists": (ex.check_loss_and_grads, (loss_grads_lists,)),
+    "numerical_grad eye list": (ex.check_numerical_grad, (ng_eye_list,)),
+    "gd_step float b2": (ex.check_gd_step, (gd_float,)),
+    "gd_step loop": (ex.check_gd_step, (gd_loop,)),
+    "momentum_step dict": (ex.check_momentum_step, (mom_dict,)),
+    "backward lists and a key more": (ex.check_backward, (deep_lists_and_extra,)),
+    "fork_fix comment, semicolon": (ex.check_fork_fix, (np.int64(BUG), "parent.grad += downstream;  # add the uses")),
     "loss_and_grads deepcopy": (ex.check_loss_and_grads, (lambda x, y, p: loss_grads(x, y, p, "deepcopy"),)),
     **{f"sigmoid_prime {k}": (ex.check_sigmoid_prime, (f,)) for k, f in SIGMOID_PRIME_RIGHT.items()},
     **{f"tanh_prime {k}": (ex.check_tanh_prime, (f,)) for k, f in TANH_PRIME_RIGHT.items()},
@@ -637,3 +678,25 @@ def test_the_route_is_named_only_when_the_students_code_took_it(capsys):
     ex.check_sigmoid_prime(WRONG["sigmoid_prime e^−z ratio"][1][0], seed=0)
     out = capsys.readouterr().out
     assert "np.exp(t) is inf once t > 709" in out and "cosh" not in out
+
+
+def sech(t):  # a helper the student wrote: its names count as the student's code
+    return 1 / np.cosh(t)
+
+
+def tanh_prime_via_helper(z):  # np.cosh would overflow: this comment is not code
+    return sech(z) ** 2
+
+
+def test_only_the_students_own_code_is_read_for_the_route():
+    from backproplab.exercises import routes
+
+    assert {"np", "cosh", "sech"} <= routes.student_names(tanh_prime_via_helper)
+    assert "cosh" not in routes.student_names(TANH_PRIME_RIGHT["1 − tanh²"])
+    assert "cosh" in routes.student_names(np.vectorize(lambda t: 1 / math.cosh(t) ** 2))
+    assert "//" in routes.student_names(top_wrong("floor"))
+    assert routes.student_names(print, 3, None) == frozenset()  # never raises
+    assert routes.meaning("overflow encountered in cosh", {"np", "exp"}).startswith(
+        "numpy's cosh(t) is inf once |t| > 710 (inside a function your code called)"
+    )
+    assert routes.meaning("overflow encountered in cosh", {"cosh"}).startswith("np.cosh(t)")
