@@ -612,6 +612,7 @@ WRONG = {
     "mul_backward resets": (ex.check_mul_backward, (mul_resets,)),
     "mul_backward resets each": (ex.check_mul_backward, (mul_resets_each,)),
     "tanh_backward resets": (ex.check_tanh_backward, (tanh_resets,)),
+    "tanh_backward (out, a)": (ex.check_tanh_backward, (lambda out, a: tanh_rule()(a, out),)),
     **{f"tanh_backward {h}": (ex.check_tanh_backward, (tanh_rule(h),)) for h in ("no-square", "input", "plus", "itself", "sigmoid", "out-value", "no-upstream", "assign", "minus")},
     **{f"fork_fix {f!r}": (ex.check_fork_fix, (BUG, f)) for f in ("parent.grad =+ downstream", "parent.grad -= downstream", "parent.grad = downstream + 0", "parent.grad = np.zeros_like(parent.grad); parent.grad += downstream", "parent.grad += downstream * node.grad", "parent.grad = downstream", "parent.grad = downstream  # fixed", "parent.grad += downstream)", "parent.grad += node.grad", "node.grad += downstream")},
     "fork_fix wrong line": (ex.check_fork_fix, (BUG - 1, "parent.grad += downstream")),

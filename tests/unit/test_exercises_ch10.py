@@ -125,6 +125,11 @@ def mul_einsum(a, b, out):  # also right: the broadcast sums written by hand
     b.grad = b.grad + back(np.multiply(out.grad, a.value), b.shape)
 
 
+def mul_out_first(out, a, b):  # right, but its parameters are in another order
+    a.grad += sum_to(out.grad * b.value, a.shape)
+    b.grad += sum_to(out.grad * a.value, b.shape)
+
+
 def mul_stub(a, b, out):
     raise NotImplementedError("write the rule of *")
 
@@ -242,6 +247,7 @@ def test_right_rules_for_tanh_pass(rule, seed, capsys):
         (mul_resets, "your rule resets .grad before adding"),
         (mul_out_value, "out.value where out.grad belongs"),
         (mul_no_local, "the local gradient is missing"),
+        (mul_out_first, "takes its arguments in another order, (out, a, b)"),
     ],
 )
 def test_each_slip_in_mul_is_named(rule, words, seed, capsys):
@@ -268,6 +274,7 @@ def test_each_slip_in_mul_is_named(rule, words, seed, capsys):
         (tanh_squares_out_in_place, "changed a .value in place"),
         (tanh_resets, "your rule resets .grad before adding"),
         (tanh_out_value, "out.value where out.grad belongs"),
+        (lambda out, a: tanh_backward(a, out), "takes its arguments in another order, (out, a)"),
     ],
 )
 def test_each_slip_in_tanh_is_named(rule, words, seed, capsys):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dis
 import inspect
+import itertools
 import os
 import re
 import sys
@@ -173,7 +174,11 @@ def _check_rule(student, op, sig, name, variants, formula, seed):
         )
     graphs = _graphs(_rng(seed))
     for where, leaves, fn in graphs:
-        got = _run_student(fn, leaves, op, student, where)
+        try:
+            got = _run_student(fn, leaves, op, student, where)
+        except _Wrong as wrong:
+            _other_order(student, op, name, graphs, wrong.args[:2])
+            raise
         want = _central(fn, leaves)
         if all(relative_error(g, w) <= 1e-5 for g, w in zip(got, want, strict=True)):
             continue
@@ -192,12 +197,45 @@ def _check_rule(student, op, sig, name, variants, formula, seed):
                 )
                 break
         else:
+            _other_order(student, op, name, graphs, lines[:2])
             lines.append(f"no common mistake recognised; the rule is {formula}")
         raise _Wrong(*lines)
     return (
         f"{name} gives the gradients of central differences in {len(graphs)} graphs "
         "(a chain, broadcasting, a fork and the course's network)."
     )
+
+
+def _other_order(student, op, name, graphs, lines):
+    """Name a rule that is right once its parameters are taken in another order."""
+    params = ("a", "b", "out") if op == "*" else ("a", "out")
+    for order in itertools.permutations(range(len(params))):
+        if order == tuple(range(len(params))):
+            continue
+
+        def rule(*args, order=order):
+            return student(*(args[i] for i in order))
+
+        try:
+            right = all(
+                all(
+                    relative_error(g, w) <= 1e-5
+                    for g, w in zip(_run(fn, leaves, op, rule), _central(fn, leaves), strict=True)
+                )
+                for _, leaves, fn in graphs
+            )
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # that order fails too
+            continue
+        if right:
+            raise _Wrong(
+                *lines,
+                f"diagnosis: your function takes its arguments in another order, "
+                f"({', '.join(params[i] for i in order)}); backward() calls "
+                f"{name}({', '.join(params)}): the node's inputs first, the node itself, out, "
+                "last — with that order your rule is right",
+            )
 
 
 _OVERWRITE = "`=` where `+=` belongs: a value used twice gets only its last gradient — add to .grad"
