@@ -282,8 +282,8 @@ def check_fork_fix(bug_line, fixed_line, seed=None):
     fixed = _clean_fix(fixed_line)
     if _norm(re.sub(r"#.*$", "", fixed)) == _norm(_BUG):
         raise _Wrong(
-            "fixed_line is the buggy line itself, unchanged; change it so that the gradients "
-            "of a value used twice add up"
+            "fixed_line is the buggy line itself, unchanged; change it so that forks add up "
+            "(the gradients of a value used twice)"
         )
     try:
         cls = buggy_value_class(_patched(fixed))
