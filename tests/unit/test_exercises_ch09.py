@@ -192,3 +192,54 @@ def test_a_reviewers_right_answer_passes(capsys):
 
     assert ex.check_backward(answer) is True
     assert capsys.readouterr().out.startswith("✓ backward")
+
+
+def stepped(Z, A, y, params, act_prime, mistake):
+    """The right backward pass, or one with a slip issue 17's class of students made."""
+    L, n = len(Z), y.size
+    delta = (2 // n if mistake == "floor-division" else 2 / n) * (A[L] - y[:, None])
+    grads = {}
+    for l in range(L, 0, -1):  # noqa: E741 (l is the book's layer index)
+        grads[f"W{l}"] = A[l - 1].T @ delta
+        grads[f"b{l}"] = {
+            "bias-per-sample": delta,
+            "bias-summed-all": np.sum(delta),
+            "bias-keepdims": delta.sum(axis=0, keepdims=True),
+        }.get(mistake, delta.sum(axis=0))
+        W = params[f"W{l}"]
+        if mistake == "updated-W-local":
+            W = W - 0.1 * grads[f"W{l}"]
+        elif mistake == "updated-W-params":
+            params[f"W{l}"] = params[f"W{l}"] - 0.05 * grads[f"W{l}"]
+            W = params[f"W{l}"]
+        elif mistake == "updated-W-in-place":
+            params[f"W{l}"] -= grads[f"W{l}"]
+        if l > 1:
+            delta = (delta @ W.T) * act_prime(Z[l - 2])
+    return grads
+
+
+@pytest.mark.parametrize(
+    "mistake, words",
+    [
+        ("bias-per-sample", "diagnosis: one row per sample — sum over the samples (axis 0)"),
+        ("bias-summed-all", "diagnosis: summed over the samples and the units as well"),
+        ("bias-keepdims", "diagnosis: a row or column vector"),
+        ("floor-division", "`//` is whole-number (floor) division: 2 // n is 0 once n > 2"),
+        ("updated-W-local", "diagnosis: the recursion used W4 already updated, W4 − 0.1·∂L/∂W4"),
+        ("updated-W-params", "it took a gradient step, W4 ← W4 − 0.05·∂L/∂W4"),
+        ("updated-W-in-place", "it took a gradient step, W4 ← W4 − 1·∂L/∂W4"),
+    ],
+)
+def test_bias_sums_integer_division_and_updated_weights_are_named(mistake, words, capsys):
+    def answer(Z, A, y, params, act_prime):
+        return stepped(Z, A, y, params, act_prime, mistake)
+
+    assert ex.check_backward(answer, seed=3) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ backward") and words in out, out
+
+
+def test_the_stepped_answer_without_a_slip_passes(capsys):
+    assert ex.check_backward(lambda *args: stepped(*args, mistake="")) is True
+    assert capsys.readouterr().out.startswith("✓ backward")

@@ -98,6 +98,38 @@ def mul_changes_b_then_restores_nothing(a, b, out):  # the other input changed i
     b.grad += sum_to(out.grad * a.value, b.shape)
 
 
+def mul_resets(a, b, out):  # clears .grad first, then adds: a fork loses its first use
+    a.grad = np.zeros_like(a.value)
+    a.grad += sum_to(out.grad * b.value, a.shape)
+    b.grad = np.zeros_like(b.value)
+    b.grad += sum_to(out.grad * a.value, b.shape)
+
+
+def mul_out_value(a, b, out):  # the node's output where its upstream gradient belongs
+    a.grad += sum_to(out.value * b.value, a.shape)
+    b.grad += sum_to(out.value * a.value, b.shape)
+
+
+def mul_no_local(a, b, out):
+    a.grad += sum_to(out.grad, a.shape)
+    b.grad += sum_to(out.grad, b.shape)
+
+
+def mul_einsum(a, b, out):  # also right: the broadcast sums written by hand
+    def back(g, shape):
+        g = g.sum(axis=tuple(range(g.ndim - len(shape)))) if g.ndim > len(shape) else g
+        axes = tuple(i for i, s in enumerate(shape) if s == 1 and g.shape[i] != 1)
+        return g.sum(axis=axes, keepdims=True) if axes else g
+
+    a.grad = a.grad + back(np.multiply(out.grad, b.value), a.shape)
+    b.grad = b.grad + back(np.multiply(out.grad, a.value), b.shape)
+
+
+def mul_out_first(out, a, b):  # right, but its parameters are in another order
+    a.grad += sum_to(out.grad * b.value, a.shape)
+    b.grad += sum_to(out.grad * a.value, b.shape)
+
+
 def mul_stub(a, b, out):
     raise NotImplementedError("write the rule of *")
 
@@ -153,6 +185,23 @@ def tanh_with_math(a, out):
     a.grad += out.grad * (1 - math.tanh(a.value) ** 2)
 
 
+def tanh_resets(a, out):
+    a.grad = 0
+    a.grad += out.grad * (1 - out.value**2)
+
+
+def tanh_out_value(a, out):
+    a.grad += out.value * (1 - out.value**2)
+
+
+def tanh_cosh(a, out):  # also right: 1/cosh², from the input
+    a.grad += out.grad / np.cosh(a.value) ** 2
+
+
+def tanh_factored(a, out):  # also right: (1 − t)(1 + t)
+    a.grad = a.grad + out.grad * (1 - out.value) * (1 + out.value)
+
+
 def tanh_returns(a, out):
     return out.grad * (1 - out.value**2)
 
@@ -163,14 +212,14 @@ def tanh_squares_out_in_place(a, out):  # the node's own value changed in place
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("rule", [mul_backward, mul_plain_sum])
+@pytest.mark.parametrize("rule", [mul_backward, mul_plain_sum, mul_einsum])
 def test_right_rules_for_mul_pass(rule, seed, capsys):
     assert ex.check_mul_backward(rule, seed=seed) is True
     assert capsys.readouterr().out.startswith("✓ mul_backward gives the gradients")
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("rule", [tanh_backward, tanh_from_input])
+@pytest.mark.parametrize("rule", [tanh_backward, tanh_from_input, tanh_cosh, tanh_factored])
 def test_right_rules_for_tanh_pass(rule, seed, capsys):
     assert ex.check_tanh_backward(rule, seed=seed) is True
     assert capsys.readouterr().out.startswith("✓ tanh_backward gives the gradients")
@@ -195,6 +244,10 @@ def test_right_rules_for_tanh_pass(rule, seed, capsys):
         (mul_returns, "ignores what a rule returns"),
         (mul_sums_everything, "every entry was summed into one number"),
         (mul_minus, "the sign is flipped"),
+        (mul_resets, "your rule resets .grad before adding"),
+        (mul_out_value, "out.value where out.grad belongs"),
+        (mul_no_local, "the local gradient is missing"),
+        (mul_out_first, "takes its arguments in another order, (out, a, b)"),
     ],
 )
 def test_each_slip_in_mul_is_named(rule, words, seed, capsys):
@@ -219,6 +272,9 @@ def test_each_slip_in_mul_is_named(rule, words, seed, capsys):
         (tanh_with_math, "use numpy's"),
         (tanh_returns, "ignores what a rule returns"),
         (tanh_squares_out_in_place, "changed a .value in place"),
+        (tanh_resets, "your rule resets .grad before adding"),
+        (tanh_out_value, "out.value where out.grad belongs"),
+        (lambda out, a: tanh_backward(a, out), "takes its arguments in another order, (out, a)"),
     ],
 )
 def test_each_slip_in_tanh_is_named(rule, words, seed, capsys):
@@ -295,6 +351,11 @@ def test_the_buggy_autograd_is_right_on_a_chain_and_wrong_at_a_fork():
         ("float", "parent.grad += downstream"),
         ("pasted", "parent.grad += downstream  # forks add"),
         ("commented", "parent.grad = downstream + parent.grad"),
+        ("number", f"{_bug_line_number()}  parent.grad += downstream"),  # pasted with its number
+        ("number", "`parent.grad += downstream`"),
+        ("number", "g = downstream\nparent.grad = parent.grad + g"),  # two lines
+        ("number", "parent.grad = np.add(parent.grad, downstream)"),
+        ("number as text", "parent.grad[...] += downstream"),
     ],
 )
 def test_naming_the_line_and_adding_passes(bug, fix, capsys):
@@ -321,9 +382,35 @@ def test_naming_the_line_and_adding_passes(bug, fix, capsys):
         (None, "", "the line's number or its text"),
         ("bug", "parent.grad = downstream", "the buggy line itself"),
         ("bug", "parent.grad = 2 * downstream", "must ADD at a fork"),
-        ("bug", "parent.grad -= downstream", "must ADD at a fork"),
+        ("bug", "parent.grad -= downstream", "`-=` subtracts each use's gradient"),
         ("bug", "parent.grad += 2 * downstream", "still wrong"),
-        ("bug", "parent.grad +=", "not valid Python"),
+        ("bug", "parent.grad +=", "not valid Python — a syntax error"),
+        ("bug", "parent.grad =+ downstream", "`=+` is not `+=`"),
+        ("bug", "parent.grad = downstream + 0", "your line still overwrites"),
+        (
+            "bug",
+            "parent.grad = np.zeros_like(parent.grad); parent.grad += downstream",
+            "sets parent.grad to 0 and then adds",
+        ),
+        (
+            "bug",
+            "parent.grad = 0\nparent.grad += downstream",
+            "sets parent.grad to 0 and then adds",
+        ),
+        (
+            "bug",
+            "parent.grad += downstream * node.grad",
+            "multiplying by node.grad again counts it twice",
+        ),
+        ("bug", "parent.grad += node.grad", "node.grad is the upstream gradient"),
+        ("bug", "parent.grad = downstream  # fixed it", "the buggy line itself, unchanged"),
+        ("bug", "parent.grad += downstream)", "a syntax error (unmatched ')')"),
+        ("parent.grad += downstream", "bug", "the arguments are in the wrong order"),
+        (
+            "parent.grad += downstream",
+            "parent.grad = downstream",
+            "the arguments are in the wrong order",
+        ),
         ("bug", 42, "the corrected line as text"),
         ("bug", "raise RuntimeError('no')", "the autograd raised RuntimeError"),
         ("bug", "node.grad += downstream", "must update parent.grad"),
@@ -335,6 +422,7 @@ def test_naming_the_line_and_adding_passes(bug, fix, capsys):
 )
 def test_wrong_answers_to_the_bug_hunt_are_explained(bug, fix, words, capsys):
     line = _bug_line_number() if bug == "bug" else bug
+    fix = _bug_line_number() if fix == "bug" else fix
     assert ex.check_fork_fix(line, fix) is False
     out = capsys.readouterr().out
     assert out.startswith("✗ find the bug") and words in out, out

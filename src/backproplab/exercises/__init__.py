@@ -1,15 +1,18 @@
 """Checkers for the exercises students complete, and the network with a planted bug (chapter 6).
 
 Every ``check_*`` function tests a student's answer on fresh random inputs of several sizes
-against the package's reference implementation. It never raises: it prints one line that
-starts with "✓" and returns True, or prints what is wrong (which entry, the expected and the
-actual value, and a diagnosis when the mistake is a common one) and returns False.
+against the package's reference implementation. It judges values and never raises: it
+prints one line that starts with "✓" and returns True (with a note when numpy warned on the
+way to right values), or prints what is wrong (which entry, the expected and the actual
+value, and a diagnosis when the mistake is a common one) and returns False.
 A stub that is not filled in yet gets a kind "not implemented yet" line instead.
 
     import backproplab as bp
     bp.exercises.check_sigmoid_prime(sigmoid_prime)
 
-One module per chapter holds that chapter's checkers; ``machinery`` holds what they share.
+One module per chapter holds that chapter's checkers (chapter 10's bug hunt has its own,
+``ch10_forks``); ``machinery`` holds what they share, and ``routes`` reads what the student's
+code used and what numpy's warnings on the way mean.
 """
 
 from .ch03 import check_grad_w1_b1, check_grad_w2_b2, check_loss_and_grads

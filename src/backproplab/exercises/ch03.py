@@ -92,6 +92,13 @@ def _hidden_variants(x, y, params, zhf, n):
     )
     b1 = _scaled([(m, g.sum(axis=0)) for m, g in wrong_dz], n)
     b1 += _scaled([("multiplied by x: ∂z/∂b1 = 1, so there is no x in ∂L/∂b1", x @ dz)], n)
+    b1 += [
+        (
+            "summed over the hidden units (axis 1) instead of the samples (axis 0): ∂L/∂b1 "
+            "is the column sums of Δ, one value per hidden unit — Delta.sum(axis=0)",
+            dz.sum(axis=1),
+        )
+    ]
     dt, ht = _tanh_net(y, params, z, n)
     dz_t = dt[:, None] * w2 * (1.0 - ht * ht)
     w1 += [(_TANH_NET, x @ dz_t)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..activations import sigmoid
@@ -227,7 +229,11 @@ def _suspect_ok(suspect):
         return False
     # "b2", "B_2", "dL/db2", "params['b2']", "grads[\"b2\"]": keep letters and digits only.
     s = "".join(ch for ch in suspect.lower() if ch.isalnum())
-    return s in ("b2", "db2", "dldb2", "bias2", "paramsb2", "gradsb2", "netparamsb2")
+    if s in ("b2", "db2", "dldb2", "bias2", "paramsb2", "gradsb2", "netparamsb2"):
+        return True
+    # A sentence that names b2 and no other parameter: "the bias b2", "b₂ (output bias)".
+    named = {m.replace("_", "") for m in re.findall(r"[wb]_?[12₁₂]", suspect.lower())}
+    return {n.replace("₁", "1").replace("₂", "2") for n in named} == {"b2"}
 
 
 @_checker("find the bug", todo="suspect and fixed_predict are")
@@ -238,6 +244,12 @@ def check_bug_fix(suspect, fixed_predict, seed=None):
         raise _NotYet
     if suspect is None:
         raise _Wrong("name the parameter the gradient check flags, as a string such as 'w1'")
+    if callable(suspect) and isinstance(fixed_predict, str):
+        raise _Wrong(
+            "the arguments are in the wrong order: check_bug_fix(suspect, fixed_predict) takes "
+            f"the parameter's name first and your function second, got a function first and "
+            f"{fixed_predict!r} second"
+        )
     if not isinstance(suspect, str):
         raise _Wrong(
             f"suspect should be a parameter name in quotes, like 'w1'; got "

@@ -12,6 +12,7 @@ from .machinery import (
     TOL,
     _call,
     _checker,
+    _close,
     _compare,
     _holds_ellipsis,
     _NotYet,
@@ -35,6 +36,7 @@ PROBLEMS = (
 )
 
 _PRIMES = (("tanh", tanh_prime), ("sigmoid", sigmoid_prime))
+_UNIT = "unit"  # how the shape diagnoses speak of one entry of a bias gradient
 _SIG = "backward(Z, A, y, params, act_prime) -> {'W1': ..., 'b1': ..., ..., 'WL': ..., 'bL': ...}"
 _FORMULAS = {
     "W": "∂L/∂W_l = A_{l−1}ᵀ Δ_l (chapter 9)",
@@ -139,7 +141,37 @@ def _variants(Z, A, y, params, prime, name, n, right):
         l = int(name[1:])
         delta = _deltas(Z, A, y, params, prime)[l]
         out.append(("summed over the units (axis 1) instead of the samples (axis 0)", delta.sum(1)))
+        out.append(
+            (
+                "summed over the samples and the units as well: ∂L/∂b_l = Δ_lᵀ 1 sums over "
+                "the samples only, one value per unit — delta.sum(axis=0)",
+                delta.sum(),
+            )
+        )
     return out + _scaled([("", right)], n)
+
+
+def _step_in_recursion(name, got, Z, A, y, params, prime, where):
+    """Name a recursion that used W_{l+1} − c·∂L/∂W_{l+1}, a W already updated, for any c."""
+    l, L = int(name[1:]), len(Z)
+    if l >= L:
+        return
+    delta = _deltas(Z, A, y, params, prime)
+    right = _backward(Z, A, y, params, prime)
+    shift = (delta[l + 1] @ right[f"W{l + 1}"].T) * prime(Z[l - 1])  # E_l, (n, d_l)
+    d = shift.sum(axis=0) if name[0] == "b" else A[l - 1].T @ shift
+    got = _as_array(got)
+    if got is None or got.shape != d.shape or not np.vdot(d, d) > 0:
+        return
+    c = -float(np.vdot(got - right[name], d) / np.vdot(d, d))
+    if abs(c) > 1e-9 and relative_error(got, right[name] - c * d) <= TOL:
+        raise _Wrong(
+            f"grads['{name}'] is wrong ({where}): the layers above are right",
+            f"diagnosis: the recursion used W{l + 1} already updated, W{l + 1} − {c:.3g}·∂L/∂W"
+            f"{l + 1}: backward only computes gradients, and Δ_{l} = (Δ_{l + 1} W_{l + 1}ᵀ) ⊙ "
+            f"act′(Z_{l}) needs W{l + 1} as the forward pass used it; the step belongs to "
+            "training, after backward",
+        )
 
 
 def _deltas(Z, A, y, params, prime):
@@ -234,8 +266,10 @@ def _snapshot(Z, A, y, params):
     )
 
 
-def _unchanged(before, after, where):
+def _unchanged(before, after, where, grads=None):
     """Complain when backward changed Z, A, y or params in place (lists included)."""
+    if grads is not None:
+        _no_step_taken(before[3], after[3], grads, where)
     labels = ("Z", "A", "y", "params")
     for label, old, new in zip(labels, before, after, strict=True):
         if isinstance(old, list):
@@ -256,6 +290,26 @@ def _unchanged(before, after, where):
                 f"your function changed its input {bad} in place ({where}); compute new "
                 "arrays instead (e.g. `delta = delta * g`, not `delta *= g` on an input), and "
                 "leave the lists Z and A as they are"
+            )
+
+
+def _no_step_taken(old, new, grads, where):
+    """Name a backward that moved a parameter by a multiple of its gradient (a training step)."""
+    if not isinstance(new, dict):
+        return
+    for key, before in old.items():
+        now, g = _as_array(new.get(key)), grads.get(key)
+        if now is None or g is None or now.shape != before.shape or _equal(now, before):
+            continue
+        change = now - before
+        c = -float(np.vdot(change, g) / np.vdot(g, g)) if np.vdot(g, g) > 0 else 0.0
+        if c != 0.0 and relative_error(change, -c * g) <= TOL:
+            raise _Wrong(
+                f"your function changed params['{key}'] ({where}): it took a gradient step, "
+                f"{key} ← {key} − {c:.3g}·∂L/∂{key}",
+                "diagnosis: backward only computes the gradients; the recursion below needs "
+                f"{key} as the forward pass used it, and the step belongs to training, after "
+                "backward — leave params unchanged",
             )
 
 
@@ -287,11 +341,22 @@ def check_backward(backward, seed=None):
                     raise _Wrong(*wrong.args[:2], _ROW_MEETS_COLUMN) from None
                 raise _Wrong(*wrong.args, _SHAPE_HINT) from None
             raise
-        _unchanged(before, args[:4], where)
+        _unchanged(before, args[:4], where, grads)
         out = _grads_dict(out, names, grads, where)
         for name in reversed(names):  # from the output down, as the error travels
             variants = _variants(Z, A, y, net.params, prime, name, n, grads[name])
             formula = _FORMULAS[name[0]].replace("_l", f"_{name[1:]}")
-            _compare(f"grads['{name}']", out[name], grads[name], where, variants, formula)
+            if not _close(out[name], grads[name]):
+                _step_in_recursion(name, out[name], Z, A, y, net.params, prime, where)
+            _compare(
+                f"grads['{name}']",
+                out[name],
+                grads[name],
+                where,
+                variants,
+                formula,
+                unit=_UNIT,
+                samples=True,
+            )
     shown = ", ".join(str(s) for s, _ in PROBLEMS[:3])
     return f"backward is right on {len(PROBLEMS)} random networks (sizes {shown}, …)."

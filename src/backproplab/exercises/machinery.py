@@ -2,7 +2,7 @@
 
 Call student code safely (``_call``; ``_call_fresh`` and ``_call_xy`` on copies of the
 inputs, naming any input changed in place; ``_call_watching`` also collects numpy's
-warnings), compare an answer with the reference and name the mistake (``_compare`` with
+warnings, which routes.py turns into a note or a route, never a verdict), compare an answer with the reference and name the mistake (``_compare`` with
 variants from ``_scaled``; ``_swapped`` for right values in each other's places), and wrap it
 all so a checker prints one verdict and never raises (``_checker``). Each chapter's checkers
 live in a module of their own beside this one; the instructors' page lists what to reuse.
@@ -10,6 +10,7 @@ live in a module of their own beside this one; the instructors' page lists what 
 
 from __future__ import annotations
 
+import contextvars
 import dis
 import functools
 import itertools
@@ -24,6 +25,7 @@ import numpy as np
 from ..data import NOISE, bump
 from ..gradcheck import relative_error
 from ..network import PARAM_NAMES, Network
+from .routes import floor_division_hint, student_names
 
 #: Relative error below which an answer counts as right.
 TOL = 1e-6
@@ -33,6 +35,9 @@ TOL = 1e-6
 SIZES = ((3, 7), (10, 50), (1, 1), (10, 1), (1, 50))
 
 _calls = itertools.count()
+
+#: The student's functions the running checker has called (see _call and _student_names).
+_called: contextvars.ContextVar[list | None] = contextvars.ContextVar("_called", default=None)
 
 
 class _NotYet(Exception):
@@ -61,6 +66,7 @@ def _checker(name, todo=None):
     def wrap(body):
         @functools.wraps(body)
         def checker(*args, **kwargs):
+            token = _called.set([])
             try:
                 with warnings.catch_warnings(), np.errstate(all="ignore"):
                     warnings.simplefilter("ignore")
@@ -83,6 +89,8 @@ def _checker(name, todo=None):
                 raise
             except BaseException as err:  # a bug in the checker must not look like the student's
                 print(f"✗ {name}: the checker could not finish ({type(err).__name__}: {err}).")
+            finally:
+                _called.reset(token)
             return False
 
         return checker
@@ -123,6 +131,9 @@ def _short(value, width=60) -> str:
 
 def _call(fn, args, name, signature, where):
     """Call the student's function; turn its exceptions into readable verdicts."""
+    seen = _called.get()
+    if seen is not None and not any(f is fn for f in seen):
+        seen.append(fn)
     try:
         out = fn(*args)
     except (KeyboardInterrupt, SystemExit):
@@ -170,6 +181,11 @@ def _operator_hint(err) -> list[str]:
         return [
             "diagnosis: a function from `math` (math.exp, math.tanh ...) takes one number; "
             "use numpy's (np.exp, np.tanh ...), which work on whole arrays"
+        ]
+    if isinstance(err, OverflowError) and "math range" in text:
+        return [
+            "diagnosis: math.exp(t) raises OverflowError once t > 709 (numpy's np.exp gives "
+            "inf instead); use numpy, in a form that never overflows (bp.sigmoid(z), np.tanh(z))"
         ]
     if "truth value of an array" in text:
         return [
@@ -225,8 +241,14 @@ def _call_fresh(fn, inputs: dict, name, signature, where, hint=None):
 
 
 def _call_watching(fn, args, name, signature, where):
-    """Call the student's function and also return the numpy warnings it raised (overflow...)."""
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+    """Call the student's function and also return the numpy warnings it raised (overflow...).
+
+    numpy's own defaults decide what warns: underflow to 0, never a mistake, stays silent,
+    and so does whatever the student's code silenced with np.errstate. A warning is a note
+    for the verdict (routes.warning_note), never a verdict by itself.
+    """
+    quiet = {"over": "warn", "divide": "warn", "invalid": "warn", "under": "ignore"}
+    with warnings.catch_warnings(record=True) as caught, np.errstate(**quiet):
         warnings.simplefilter("always")
         out = _call(fn, args, name, signature, where)
     return out, [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
@@ -423,9 +445,16 @@ def _compare(label, actual, expected, where, variants=(), formula="", unit="entr
         if scale != 0.0 and relative_error(a, scale * e) <= TOL:
             what = "the value is" if a.ndim == 0 else "every entry is"
             lines.append(f"diagnosis: {what} {scale:.4g} × the right value")
+        elif not a.any() and e.any():
+            lines.append(floor_division_hint(_student_names()))
         elif formula:
             lines.append(f"no common mistake recognised; compare term by term with {formula}")
     raise _Wrong(*lines)
+
+
+def _student_names(*fns) -> frozenset[str]:
+    """The names the student's code uses: fns, and every function the checker has called."""
+    return student_names(*fns, *(_called.get() or ()))
 
 
 def _scaled(bases, n=None):
