@@ -27,7 +27,15 @@ from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
 from .loop import loop_epoch, loop_loss_and_grads
 from .network import INITS, PARAM_NAMES, Network, init_params
-from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
+from .plotting import (
+    COLORS,
+    plot_activation,
+    plot_boundary,
+    plot_data,
+    plot_fit,
+    plot_loss,
+    use_style,
+)
 from .prose import glue, glued
 from .stepper import BackpropStepper
 from .tensor_network import autograd_epoch, tensor_loss
@@ -103,6 +111,7 @@ __all__ = [
     "deep",
     "experiment",
     "plotting",
+    "plot_boundary",
     "COLORS",
     "plot_activation",
     "plot_data",
