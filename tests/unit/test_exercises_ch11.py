@@ -374,3 +374,16 @@ def test_code_that_raises_gets_its_exception_reported(capsys):
 
     ok, out = run(ex.check_log_softmax, broken, capsys)
     assert ok is False and "it raised ValueError" in out and "Z @ Z" in out, out
+
+
+@pytest.mark.parametrize(
+    "checker", [ex.check_bce, ex.check_softmax_ce_backward, ex.check_log_softmax]
+)
+@pytest.mark.parametrize(
+    "answer",
+    [None, "abc", 3, lambda: 1, lambda *a: "text", lambda *a: (None, None),
+     lambda *a: {"x": 1}, lambda *a: np.nan, lambda *a: (1, 2, 3)],
+)  # fmt: skip
+def test_garbage_gets_a_verdict_never_an_exception(checker, answer, capsys):
+    ok, out = run(checker, answer, capsys)
+    assert ok is False and out.startswith("✗") and "could not finish" not in out, out
