@@ -33,7 +33,15 @@ from .loop import loop_epoch, loop_loss_and_grads
 from .losses import log_softmax, softmax
 from .metrics import accuracy, confusion_matrix
 from .network import INITS, PARAM_NAMES, Network, init_params
-from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
+from .plotting import (
+    COLORS,
+    plot_activation,
+    plot_boundary,
+    plot_data,
+    plot_fit,
+    plot_loss,
+    use_style,
+)
 from .prose import glue, glued
 from .stepper import BackpropStepper
 from .tensor_network import autograd_epoch, tensor_loss
@@ -117,6 +125,7 @@ __all__ = [
     "confusion_matrix",
     "experiment",
     "plotting",
+    "plot_boundary",
     "COLORS",
     "plot_activation",
     "plot_data",

@@ -112,6 +112,55 @@ def plot_loss(histories, ax=None, labels=None, floor: float | None = NOISE_FLOOR
     return ax
 
 
+#: One colour and one marker shape per class, so the classes differ without colour too.
+CLASS_STYLES = (("#0072B2", "o"), ("#D55E00", "^"), ("#009E73", "s"), ("#CC79A7", "D"),
+                ("#E69F00", "v"), ("#56B4E9", "P"))  # fmt: skip
+
+
+def plot_boundary(net, data, ax=None, resolution: int = 150, pad: float = 0.3, title=None):
+    """The plane shaded by the class the network picks, its decision boundary, and the data.
+
+    data unpacks as ``x, y`` with x of shape (n, 2) and y the integer labels (n,); net is any
+    classifier with ``classify(X) -> (n,) labels`` (a DeepNetwork with a sigmoid or softmax output).
+    """
+    x, y = data
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"data's x must have shape (n, 2), points of the plane; got {x.shape}")
+    if y.shape != (x.shape[0],):
+        raise ValueError(
+            f"data's y must have shape ({x.shape[0]},), one label per point; got {y.shape}"
+        )
+    if not callable(getattr(net, "classify", None)):
+        raise TypeError(f"net must have a classify(X) method, got {type(net).__name__}")
+    ax = _axes(ax)
+    lo, hi = x.min(axis=0) - pad, x.max(axis=0) + pad
+    g0, g1 = np.meshgrid(
+        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    )
+    picked = np.asarray(net.classify(np.column_stack([g0.ravel(), g1.ravel()]))).reshape(g0.shape)
+    m = max(int(y.max()), int(picked.max()), 1) + 1  # (m,) classes, at least two
+    if m > len(CLASS_STYLES):
+        raise ValueError(f"plot_boundary draws at most {len(CLASS_STYLES)} classes, got {m}")
+    colors = [c for c, _ in CLASS_STYLES[:m]]
+    ax.contourf(g0, g1, picked, levels=np.arange(m + 1) - 0.5, colors=colors, alpha=0.2)
+    if np.unique(picked).size > 1:  # one class everywhere has no boundary to draw
+        ax.contour(g0, g1, picked, levels=np.arange(m - 1) + 0.5, colors="black", linewidths=1.2)
+    for c, (color, marker) in enumerate(CLASS_STYLES[:m]):
+        pts = x[y == c]
+        ax.scatter(pts[:, 0], pts[:, 1], s=16, color=color, marker=marker, edgecolors="black",
+                   linewidths=0.4, label=f"class {c}", zorder=3)  # fmt: skip
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
 LOSS_CAP = 1e6
 
 

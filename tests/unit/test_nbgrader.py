@@ -47,6 +47,10 @@ WRONG = {
         'fixed_line = "parent.grad = downstream"',
         "forks add up",
     ),
+    "ex-bce-output-error": ("(p - y) / n", "(y - p) / n", "wrong sign"),
+    "ex-softmax-ce-backward": ("np.eye(m)[y]", "y[:, None]", "one-hot forgotten"),
+    "ex-log-softmax": ("Z.max(axis=1, keepdims=True)", "Z.max()", "each row needs its own"),
+    "ex-predict-separable": ('{"gaussians"}', '{"gaussians", "moons"}', "interlock"),
 }
 STUDENTS = ("stub", "solved", "wrong")
 MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")

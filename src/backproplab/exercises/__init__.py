@@ -30,6 +30,14 @@ from .ch10 import (
     numbered_source,
     value_grad_check,
 )
+from .ch11 import (
+    DATASETS,
+    SEPARABLE,
+    check_bce,
+    check_log_softmax,
+    check_separable,
+    check_softmax_ce_backward,
+)
 from .machinery import SIZES, TOL
 
 __all__ = [
@@ -58,4 +66,10 @@ __all__ = [
     "numbered_source",
     "value_grad_check",
     "check_fork_fix",
+    "DATASETS",
+    "SEPARABLE",
+    "check_bce",
+    "check_softmax_ce_backward",
+    "check_log_softmax",
+    "check_separable",
 ]
