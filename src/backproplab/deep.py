@@ -190,21 +190,26 @@ class DeepNetwork:
         return self._loss_and_grads(x, y)
 
     def _loss_and_grads(self, x, y):
-        p, prime = self._params, self.activation.prime_from_output
         Z, A, f = self._forward(x)
         r = f - y  # (n,) residuals
         loss = np.dot(r, r) / r.size
-        delta = (2.0 / r.size) * r[:, None]  # Δ_L: (n, 1)                      eq-deep-output-error
         grads = dict.fromkeys(self._names)  # filled from layer L down, listed from layer 1
-        for l in range(self.depth, 0, -1):
+        for l, delta in self._errors(Z, A, r):  # Δ_l for l = L, ..., 1
             W_name, b_name = self._layers[l - 1]
             grads[W_name] = A[l - 1].T @ delta  # (d_{l-1}, n) @ (n, d_l)         eq-deep-grad-W
             grads[b_name] = delta.sum(axis=0)  # (d_l,)                          eq-deep-grad-b
+        return loss, grads
+
+    def _errors(self, Z, A, r):
+        """Yield (l, Δ_l) for l = L down to 1: the output error, then the recursion."""
+        p, prime = self._params, self.activation.prime_from_output
+        delta = (2.0 / r.size) * r[:, None]  # Δ_L: (n, 1)                      eq-deep-output-error
+        for l in range(self.depth, 0, -1):
+            yield l, delta
             if l > 1:
-                W = p[W_name]  # with one output column, W^T is a row: a product does it
+                W = p[self._layers[l - 1][0]]  # with one output column, W^T is a row
                 delta = delta * W.T if W.shape[1] == 1 else delta @ W.T  # (n, d_l) @ (d_l, d_{l-1})
                 delta *= prime(Z[l - 2], A[l - 1])  # Δ_{l-1}: (n, d_{l-1})        eq-deep-recursion
-        return loss, grads
 
     def __repr__(self) -> str:
         return (
@@ -234,12 +239,39 @@ def layer_grad_norms(grads: dict) -> np.ndarray:
     return np.array([np.linalg.norm(grads[f"W{l}"]) for l in range(1, depth + 1)])
 
 
-def start_grad_norms(x, y, depth: int, activation=ex.ACTIVATION, init=ex.INIT, width=16, seeds=5):
+def layer_sizes(net: DeepNetwork, x, y) -> dict:
+    """Each layer's sizes, l = 1..L (Frobenius norms): "W" ||dL/dW_l||, "delta" ||Δ_l||, "A" ||A_{l-1}||.
+
+    dL/dW_l = A_{l-1}^T Δ_l, {eq}`eq-deep-grad-W`: its size follows both factors, the error
+    arriving from above and the input arriving from below.
+    """
+    if not isinstance(net, DeepNetwork):
+        raise TypeError(f"net must be a bp.DeepNetwork, got {type(net).__name__}")
+    x, y = _validate.as_xy(x, y)
+    Z, A, f = net._forward(x)
+    deltas = dict(net._errors(Z, A, f - y))
+    rows = [
+        (
+            np.linalg.norm(A[l - 1].T @ deltas[l]),
+            np.linalg.norm(deltas[l]),
+            np.linalg.norm(A[l - 1]),
+        )
+        for l in range(1, net.depth + 1)
+    ]
+    return dict(zip(("W", "delta", "A"), np.array(rows).T, strict=True))
+
+
+def start_grad_norms(
+    x, y, depth: int, activation=ex.ACTIVATION, init=ex.INIT, width=16, seeds=5, of="W"
+):
     """||dL/dW_l|| for l = 1..depth at the start of training, for hidden layers of `width` units.
 
     The geometric mean over networks drawn with seeds 0 .. seeds-1, so that one lucky draw
     does not decide; depth counts the layers with weights (chapter 3's network has depth 2).
+    of="delta" gives ||Δ_l|| instead, and of="A" the size of layer l's input ||A_{l-1}||.
     """
+    if of not in ("W", "delta", "A"):
+        raise ValueError(f"of must be 'W', 'delta' or 'A', got {of!r}")
     x, y = _validate.as_xy(x, y)
     depth = _validate.integer("depth", depth, minimum=1)
     width = _validate.integer("width", width, minimum=1)
@@ -247,9 +279,7 @@ def start_grad_norms(x, y, depth: int, activation=ex.ACTIVATION, init=ex.INIT, w
     sizes = (1,) + (width,) * (depth - 1) + (1,)
     with np.errstate(divide="ignore"):  # a dead ReLU layer has norm 0: its mean is 0 too
         logs = [
-            np.log(
-                layer_grad_norms(DeepNetwork(sizes, activation, s, init)._loss_and_grads(x, y)[1])
-            )
+            np.log(layer_sizes(DeepNetwork(sizes, activation, s, init), x, y)[of])
             for s in range(seeds)
         ]
     return np.exp(np.mean(logs, axis=0))
