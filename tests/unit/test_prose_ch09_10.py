@@ -3,8 +3,10 @@ in the instructor version and in the student copy, and chapter 9's claims, worde
 it measures, still hold when an instructor changes the experiment's N and noise.
 """
 
+import io
 import json
 import re
+import tokenize
 from pathlib import Path
 
 import numpy as np
@@ -71,3 +73,31 @@ def test_the_recursion_factor_predicts_the_size_of_delta_for_every_activation():
             ]
             predicted = np.sqrt(16 * var_W[init]) * np.mean(prime)
             assert 0.5 < measured / predicted < 2, (act, init, measured, predicted)
+
+
+def ends_with_semicolon(code: str) -> bool:
+    """IPython's own test: is the last token, comments aside, a ';'?"""
+    for token in reversed(list(tokenize.generate_tokens(io.StringIO(code).readline))):
+        if token.type not in (tokenize.ENDMARKER, tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
+            return token.type == tokenize.OP and token.string == ";"
+    return False
+
+
+@pytest.mark.parametrize("student", [False, True], ids=["instructor", "student"])
+def test_no_number_follows_a_cell_that_silences_its_output(student):
+    # myst-nb evaluates an {eval} role in the kernel without storing it in the history, so
+    # IPython looks at the last code cell run: if that ends with ';', the number is silenced
+    # and the page shows a blank (as chapter 9 did after `check_backward(backward);`).
+    silenced = []
+    for nb_path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        last = ""
+        for i, cell in enumerate(json.loads(nb_path.read_text())["cells"]):
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            if student and tags & {"solution", "check-prose"}:
+                continue
+            src = "".join(cell["source"])
+            if cell["cell_type"] == "code":
+                last = src
+            elif "{eval}" in src and ends_with_semicolon(last):
+                silenced.append(f"{nb_path.stem} cell {i}")
+    assert not silenced, f"{{eval}} numbers right after a cell ending in ';': {silenced}"
