@@ -262,24 +262,28 @@ class DeepNetwork:
         """As loss_and_grads, unchecked: x (n, d) or (n,), y (n, m) targets or (n,) labels."""
         if y.ndim == 1:
             y = self._pair.column(y)
-        p, prime = self._params, self.activation.prime_from_output
         Z, A = self._hidden(x)
-        loss, delta = self._pair.loss_and_delta(Z[-1], y)  # Δ_L: (n, m)          eq-output-error
-        lam = self._decay
+        loss, delta_L = self._pair.loss_and_delta(Z[-1], y)  # Δ_L: (n, m)        eq-output-error
         grads = dict.fromkeys(self._names)  # filled from layer L down, listed from layer 1
-        for l in range(self.depth, 0, -1):
+        for l, delta in self._errors(Z, A, delta_L):  # Δ_l for l = L, ..., 1
             W_name, b_name = self._layers[l - 1]
             grads[W_name] = A[l - 1].T @ delta  # (d_{l-1}, n) @ (n, d_l)         eq-deep-grad-W
             grads[b_name] = delta.sum(axis=0)  # (d_l,)                          eq-deep-grad-b
-            if l > 1:
-                W = p[W_name]  # with one output column, W^T is a row: a product does it
-                delta = delta * W.T if W.shape[1] == 1 else delta @ W.T  # (n, d_l) @ (d_l, d_{l-1})
-                delta *= prime(Z[l - 2], A[l - 1])  # Δ_{l-1}: (n, d_{l-1})        eq-deep-recursion
-        if lam:
+        if self._decay:
             loss += self.penalty()
             for W_name, _ in self._layers:
-                grads[W_name] += lam * p[W_name]  # dL/dW_l += lambda W_l           eq-weight-decay
+                grads[W_name] += self._decay * self._params[W_name]  # + λ W_l    eq-weight-decay
         return loss, grads
+
+    def _errors(self, Z, A, delta):
+        """Yield (l, Δ_l) for l = L down to 1, from the output error Δ_L by the recursion."""
+        p, prime = self._params, self.activation.prime_from_output
+        for l in range(self.depth, 0, -1):
+            yield l, delta
+            if l > 1:
+                W = p[self._layers[l - 1][0]]  # with one output column, W^T is a row
+                delta = delta * W.T if W.shape[1] == 1 else delta @ W.T  # (n, d_l) @ (d_l, d_{l-1})
+                delta *= prime(Z[l - 2], A[l - 1])  # Δ_{l-1}: (n, d_{l-1})        eq-deep-recursion
 
     def __repr__(self) -> str:
         extra = ""
@@ -305,4 +309,4 @@ def _as_param(name: str, value) -> np.ndarray:
 
 
 # Chapter 9's gradient norms live in gradnorms.py; the Trainer imports them from here.
-from .gradnorms import layer_grad_norms, start_grad_norms  # noqa: E402, F401
+from .gradnorms import layer_grad_norms, layer_sizes, start_grad_norms  # noqa: E402, F401

@@ -20,6 +20,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
         ("deep.py", ["DeepNetwork / Network", "(1, 64, 64, 1)", "targets:"]),
         ("autograd.py", ["gradients agree", "autograd / hand-fused"]),
         ("classify.py", ["bp.train / minimal", "95% test accuracy", "bp preset", "targets:"]),
+        ("gradient_cost.py", ["backprop / fwd", "central / fwd", "log-log slope against P"]),
     ],
 )
 def test_benchmark_script_runs_and_reports_ratios(script, expected):

@@ -315,3 +315,28 @@ def test_bad_data_gets_the_package_errors():
         deep.predict(np.zeros((3, 2)))
     with pytest.raises(ValueError, match="NaN"):
         deep.loss([np.nan], [0.0])
+
+
+def test_layer_sizes_measure_each_factor_of_the_weight_gradient():
+    # ||dL/dW_l|| as loss_and_grads computes it; ||Δ_l|| checked where Δ_l is a gradient itself:
+    # with one sample, Δ_l = dL/dZ_l = dL/db_l, which central differences can check.
+    net = bp.DeepNetwork((1, 5, 4, 1), "tanh", seed=3, init="xavier")
+    x, y = np.array([0.3]), np.array([0.8])
+    sizes = bp.deep.layer_sizes(net, x, y)
+    numerical = bp.numerical_grads(net, x, y)
+    for layer in (1, 2, 3):
+        want = np.linalg.norm(numerical[f"b{layer}"])
+        assert sizes["delta"][layer - 1] == pytest.approx(want, rel=1e-6)
+    xs, ys = bp.bump_data()
+    sizes = bp.deep.layer_sizes(net, xs, ys)
+    np.testing.assert_allclose(sizes["W"], bp.layer_grad_norms(net.loss_and_grads(xs, ys)[1]))
+    _, A, _ = net.forward(xs)
+    np.testing.assert_allclose(sizes["A"], [np.linalg.norm(a) for a in A[:-1]])
+
+
+def test_start_grad_norms_names_what_it_can_measure():
+    x, y = bp.bump_data()
+    with pytest.raises(ValueError, match="of must be 'W', 'delta' or 'A'"):
+        bp.start_grad_norms(x, y, 3, of="Z")
+    with pytest.raises(TypeError, match="net must be a bp.DeepNetwork"):
+        bp.deep.layer_sizes(bp.Network(), x, y)

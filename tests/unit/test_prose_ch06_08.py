@@ -16,7 +16,10 @@ import pytest
 import backproplab as bp
 
 ROOT = Path(__file__).resolve().parents[2]
-CHAPTERS = [ROOT / "chapters" / f"{name}.ipynb" for name in ("06-code", "07-training", "08-faster")]
+CHAPTERS = [
+    ROOT / "chapters" / f"{name}.ipynb"
+    for name in ("06-code", "07-training", "08-faster", "09-deep", "10-autograd")
+]
 DROPPED = {"solution", "check-prose"}
 GLUED = re.compile(r'\{eval\}`bp\.glued\("([^":]+)(?::[^"]*)?"\)`')
 
@@ -110,7 +113,7 @@ def test_cells_that_only_check_the_prose_are_hidden_and_dropped_together(nb_path
 @pytest.mark.parametrize("nb_path", CHAPTERS, ids=lambda p: p.stem)
 def test_the_experiment_is_read_from_bp_experiment_not_typed_again(nb_path):
     literal = re.compile(
-        r"bump_data\([^)]*\b(n|noise|seed)\s*=\s*[0-9.]+"  # bump_data(n=100, noise=0.05, seed=0)
+        r"bump_data\([^)]*\b(n|noise|seed)\s*=\s*[0-9.]+(?![0-9_])"  # bump_data(n=100, noise=0.05)
         r"|Network\(\s*(hidden\s*=\s*)?10\b"  # Network(10, ...) or Network(hidden=10, ...)
         r"|Network\([^)]*\bseed\s*=\s*0\b"
     )
