@@ -123,3 +123,64 @@ def layout(w: dict, shown: list, below: list, css_class: str) -> widgets.VBox:
     box = widgets.VBox([buttons, w["status"], settings, *below])
     box.add_class(css_class)
     return box
+
+
+#: Playground's choices for the batch size (0: the full batch) and the L2 rate.
+BATCH_SIZES = (0, 1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100)
+L2_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+TARGETS = (0.0, 0.8, 0.9, 0.95, 0.99, 1.0)
+
+
+def _option(options, value, label=str):
+    """(label, value) pairs for a dropdown, widened to hold `value` if it is not offered."""
+    values = sorted({*options, value})
+    return [(label(v), v) for v in values]
+
+
+def plane_controls(s, epf: int, epochs: int, shown: dict) -> dict:
+    """The playground's settings, from a PlaneSession `s`; `shown`: the picture checkboxes."""
+    from .plane import DATASETS, FEATURES, LOSSES, MAX_LAYERS, MAX_UNITS
+
+    controls = common(s.lr, s.activation, s.optimizer, s.seed, epf, epochs)
+    datasets = DATASETS if not s.data_given else ("own",)
+    batch = 0 if s.batch_size is None else s.batch_size
+    target = 0.0 if s.target is None else s.target
+    features = [checkbox(name in s.features, name) for name in FEATURES]
+    for box in features:
+        box.layout = widgets.Layout(width="6.5em")
+    controls.update(
+        dataset=dropdown(datasets, s.dataset, "data"),
+        noise=widgets.FloatSlider(
+            value=s.noise, min=0.0, max=max(0.5, s.noise), step=0.01, description="noise",
+            readout_format=".2f", continuous_update=False, **WIDE,
+        ),  # fmt: skip
+        n=int_slider(s.n, 20, 1000, "points n"),
+        classes=int_slider(s.classes, 2, 6, "spiral arms"),
+        test_ratio=widgets.FloatSlider(
+            value=s.test_ratio, min=0.1, max=0.9, step=0.05, description="test share",
+            readout_format=".0%", continuous_update=False, **WIDE,
+        ),  # fmt: skip
+        batch_size=dropdown(
+            _option(BATCH_SIZES, batch, lambda v: str(v) if v else "full"), batch, "batch size"
+        ),
+        features=widgets.HBox(features, layout=widgets.Layout(flex_flow="row wrap", width="46em")),
+        feature_boxes=features,
+        layers=int_slider(s.layers, 0, MAX_LAYERS, "hidden layers"),
+        hidden=int_slider(s.hidden, 1, MAX_UNITS, "units per layer"),
+        l2=dropdown(_option(L2_RATES, s.l2, lambda v: f"{v:g}"), s.l2, "L2 rate λ"),
+        loss=dropdown(LOSSES, s.loss, "loss"),
+        target=dropdown(
+            _option(TARGETS, target, lambda v: f"{100 * v:g}%" if v else "off"), target,
+            "stop at test acc.",
+        ),
+        units_image=widgets.Image(format="png"),
+        norms_image=widgets.Image(format="png", layout=widgets.Layout(max_width="100%")),
+        confusion_html=widgets.HTML(),
+    )
+    labels = dict(
+        discretize="discretize output", show_test="show test points",
+        show_units="show each hidden unit", show_grad_norms="show each layer's gradient norm",
+        show_confusion="show the confusion matrix",
+    )  # fmt: skip
+    controls.update({name: checkbox(value, labels[name]) for name, value in shown.items()})
+    return controls

@@ -198,6 +198,7 @@ def canvas_png(canvas) -> bytes:
     """The Agg canvas's pixels as a PNG (fast: no second render, light compression)."""
     width, height = canvas.get_width_height()
     pixels = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    pixels = pixels.convert("RGB")  # opaque anyway: a quarter less to compress and send
     buf = io.BytesIO()
     pixels.save(buf, format="png", compress_level=1)
     return buf.getvalue()

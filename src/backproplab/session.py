@@ -16,7 +16,7 @@ import numpy as np
 
 from . import experiment as ex
 from .data import bump_data
-from .deep import DeepNetwork, layer_grad_norms
+from .deep import DeepNetwork
 from .network import Network
 from .plotting import LOSS_CAP
 from .training import History, TrainingDiverged, make_optimizer, train
@@ -157,9 +157,7 @@ class Session:
         """||dL/dW_l|| for every layer of `net` on the training data (w1, w2 for a Network)."""
         with np.errstate(all="ignore"):
             grads = net._loss_and_grads(self.data.x, self.data.y)[1]
-        if "w1" in grads:
-            grads = {"W1": grads["w1"], "W2": grads["w2"]}
-        return layer_grad_norms(grads)
+        return grad_norms(grads)
 
 
 class FitSession(Session):
@@ -211,6 +209,14 @@ class FitSession(Session):
         if history is None and self.floor_epoch is not None:
             parts.append(f"within {FLOOR_FACTOR}× the floor since epoch {self.floor_epoch}")
         return " · ".join(parts)
+
+
+def grad_norms(grads: dict) -> np.ndarray:
+    """||dL/dW_l|| (Frobenius) for l = 1..L, from a gradient dict (w1, w2 for a Network)."""
+    if "w1" in grads:
+        return np.array([np.linalg.norm(grads["w1"]), np.linalg.norm(grads["w2"])])
+    depth = sum(1 for name in grads if name.startswith("W"))
+    return np.array([np.linalg.norm(grads[f"W{k}"]) for k in range(1, depth + 1)])
 
 
 def _copy(params: dict) -> dict:
