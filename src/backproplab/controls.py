@@ -151,14 +151,26 @@ def plane_controls(s, epf: int, epochs: int, shown: dict) -> dict:
     controls.update(
         dataset=dropdown(datasets, s.dataset, "data"),
         noise=widgets.FloatSlider(
-            value=s.noise, min=0.0, max=max(0.5, s.noise), step=0.01, description="noise",
-            readout_format=".2f", continuous_update=False, **WIDE,
+            value=s.noise,
+            min=0.0,
+            max=max(0.5, s.noise),
+            step=0.01,
+            description="noise",
+            readout_format=".2f",
+            continuous_update=False,
+            **WIDE,
         ),  # fmt: skip
         n=int_slider(s.n, 20, 1000, "points n"),
         classes=int_slider(s.classes, 2, 6, "spiral arms"),
         test_ratio=widgets.FloatSlider(
-            value=s.test_ratio, min=0.1, max=0.9, step=0.05, description="test share",
-            readout_format=".0%", continuous_update=False, **WIDE,
+            value=s.test_ratio,
+            min=0.1,
+            max=0.9,
+            step=0.05,
+            description="test share",
+            readout_format=".0%",
+            continuous_update=False,
+            **WIDE,
         ),  # fmt: skip
         batch_size=dropdown(
             _option(BATCH_SIZES, batch, lambda v: str(v) if v else "full"), batch, "batch size"
@@ -170,7 +182,8 @@ def plane_controls(s, epf: int, epochs: int, shown: dict) -> dict:
         l2=dropdown(_option(L2_RATES, s.l2, lambda v: f"{v:g}"), s.l2, "L2 rate λ"),
         loss=dropdown(LOSSES, s.loss, "loss"),
         target=dropdown(
-            _option(TARGETS, target, lambda v: f"{100 * v:g}%" if v else "off"), target,
+            _option(TARGETS, target, lambda v: f"{100 * v:g}%" if v else "off"),
+            target,
             "stop at test acc.",
         ),
         units_image=widgets.Image(format="png"),

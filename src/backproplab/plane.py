@@ -83,7 +83,9 @@ class PlaneSession(Session):
         self.data_given = s["data"] is not None
         if self.data_given:
             self.own_points, self.own_labels = _own_data(s["data"])
-        self.dataset = "own" if self.data_given else _validate.choice("dataset", s["dataset"], DATASETS)
+        self.dataset = (
+            "own" if self.data_given else _validate.choice("dataset", s["dataset"], DATASETS)
+        )
         self.n = _validate.integer("n", s["n"], minimum=4)
         noise = default_noise(self.dataset) if s["noise"] is None else s["noise"]
         self.noise = _validate.positive("noise", noise, allow_zero=True)
@@ -119,7 +121,9 @@ class PlaneSession(Session):
             made = make(n=self.n, noise=self.noise, seed=self.seed, **extra)
             points, labels = np.asarray(made.x, dtype=np.float64), np.asarray(made.y)
         self.K = max(int(labels.max()) + 1, 2)
-        test = _stratified(labels, self.test_ratio, np.random.default_rng([self.seed, SPLIT_STREAM]))
+        test = _stratified(
+            labels, self.test_ratio, np.random.default_rng([self.seed, SPLIT_STREAM])
+        )
         self.data = self._part(points[~test], labels[~test])
         self.val = self._part(points[test], labels[test])  # the test set: train() reports its loss
         # the plane shown: a square around every point, with a margin
@@ -200,7 +204,11 @@ class PlaneSession(Session):
         epoch = self.history.epochs
         if epoch > self.accuracies[-1][0]:
             self.accuracies.append((epoch, self.accuracy(self.data), self.accuracy()))
-        if self.target is not None and self.target_epoch is None and self.accuracies[-1][2] >= self.target:
+        if (
+            self.target is not None
+            and self.target_epoch is None
+            and self.accuracies[-1][2] >= self.target
+        ):
             self.target_epoch = epoch
 
     @property
@@ -220,7 +228,9 @@ class PlaneSession(Session):
         parts.append(f"training accuracy {100 * train_acc:.1f}%")
         parts.append(f"test accuracy {100 * test_acc:.1f}%")
         if history is None and self.target_epoch is not None:
-            parts.append(f"reached {100 * self.target:g}% test accuracy at epoch {self.target_epoch}")
+            parts.append(
+                f"reached {100 * self.target:g}% test accuracy at epoch {self.target_epoch}"
+            )
         return " · ".join(parts)
 
     # -- the trained network, saved and loaded ------------------------------------------
@@ -255,7 +265,9 @@ def _own_data(data):
     X = _validate.as_inputs("data's X", X, 2)
     y = np.asarray(y)
     if y.shape != (len(X),) or not (np.issubdtype(y.dtype, np.integer) or y.dtype == bool):
-        raise ValueError(f"data's y must be {len(X)} integer labels 0, 1, ..., got {y.dtype} {y.shape}")
+        raise ValueError(
+            f"data's y must be {len(X)} integer labels 0, 1, ..., got {y.dtype} {y.shape}"
+        )
     y = y.astype(np.int64)
     if y.min() < 0 or len(np.unique(y)) < 2:
         raise ValueError("data's y must hold labels 0, 1, ... with at least two classes")

@@ -206,7 +206,9 @@ class PlaneView:
         picture = Image.fromarray(canvas)
         draw = ImageDraw.Draw(picture)
         for row in range(len(layers)):
-            draw.text((4, GAP + row * (tile + GAP) + tile // 2 - 6), f"layer {row + 1}", fill=(0, 0, 0))
+            draw.text(
+                (4, GAP + row * (tile + GAP) + tile // 2 - 6), f"layer {row + 1}", fill=(0, 0, 0)
+            )
         buf = io.BytesIO()
         picture.save(buf, format="png", compress_level=1)
         return buf.getvalue()

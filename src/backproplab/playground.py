@@ -1,6 +1,6 @@
 """The playground: the Trainer on the plane, everything TensorFlow Playground does and more.
 
-``bp.Trainer(dataset="circles")`` (or ``bp.Playground(...)``, or ``data=(X, y)`` for the
+``bp.Trainer(dataset="circles")`` (or ``Playground(...)`` itself, or ``data=(X, y)`` for the
 student's own points) trains a classifier live: the decision regions as a shaded
 probability map, the training and test points, the losses, accuracy, every hidden unit's
 output over the plane, each layer's gradient norm and a confusion matrix on request. The
@@ -67,7 +67,9 @@ class Playground:
         self.__dict__.update(ui.player(interval))
         self.__dict__.update(ui.plane_controls(self.session, epf, epochs, shown))
         if self.session.data_given:  # the student's own points: no data-making controls
-            self._controls = [c for c in self._controls if c not in ("dataset", "noise", "n", "classes")]
+            self._controls = [
+                c for c in self._controls if c not in ("dataset", "noise", "n", "classes")
+            ]
         picked = [self.control(name) for name in CONTROLS if name in self._controls]
         below = [self.confusion_html, self.image, self.units_image, self.norms_image]
         self.widget = ui.layout(vars(self), picked, below, "bp-playground")
@@ -77,7 +79,9 @@ class Playground:
                 self.control(name).observe(lambda _: self.reset(), names="value")
         for box in self.feature_boxes:
             box.observe(self._on_feature, names="value")
-        self.lr.observe(lambda c: (self.session.set_lr(c["new"]), self._show_status()), names="value")
+        self.lr.observe(
+            lambda c: (self.session.set_lr(c["new"]), self._show_status()), names="value"
+        )
         self.l2.observe(self._on_l2, names="value")
         self.batch_size.observe(self._on_batch, names="value")
         self.target.observe(self._on_target, names="value")
@@ -106,10 +110,18 @@ class Playground:
         s = self.session
         now = {name: getattr(s, name) for name in DEFAULTS if name not in ("data", "dataset")}
         now["target"] = s.target
-        now |= {name: getattr(self, name).value for name in VIEW_DEFAULTS if name not in ("interval", "controls")}
+        now |= {
+            name: getattr(self, name).value
+            for name in VIEW_DEFAULTS
+            if name not in ("interval", "controls")
+        }
         now["interval"] = self._interval
         now["controls"] = None if list(self._controls) == list(CONTROLS) else list(self._controls)
-        out = {"data": (s.own_points.tolist(), s.own_labels.tolist())} if s.data_given else {"dataset": s.dataset}
+        out = (
+            {"data": (s.own_points.tolist(), s.own_labels.tolist())}
+            if s.data_given
+            else {"dataset": s.dataset}
+        )
         defaults = DEFAULTS | VIEW_DEFAULTS
         out |= {k: v for k, v in now.items() if v != defaults[k]}
         if "features" in out:
@@ -133,8 +145,16 @@ class Playground:
         if not s.data_given:
             s.dataset, s.n, s.classes = self.dataset.value, self.n.value, self.classes.value
             s.noise = self.noise.value
-        s.test_ratio, s.layers, s.hidden = self.test_ratio.value, self.layers.value, self.hidden.value
-        s.activation, s.optimizer, s.loss = self.activation.value, self.optimizer.value, self.loss.value
+        s.test_ratio, s.layers, s.hidden = (
+            self.test_ratio.value,
+            self.layers.value,
+            self.hidden.value,
+        )
+        s.activation, s.optimizer, s.loss = (
+            self.activation.value,
+            self.optimizer.value,
+            self.loss.value,
+        )
         s.seed, s.lr, s.l2 = self.seed.value, self.lr.value, self.l2.value
         s.features = tuple(box.description for box in self.feature_boxes if box.value)
         s.reset()
@@ -199,7 +219,9 @@ class Playground:
     # -- drawing -------------------------------------------------------------------------
     def redraw(self) -> None:
         """Redraw the map, the losses, the thumbnails and the panels asked for; the status."""
-        self.image.value = self.view.render(self.history, "", self.discretize.value, self.show_test.value)
+        self.image.value = self.view.render(
+            self.history, "", self.discretize.value, self.show_test.value
+        )
         units = self.show_units.value and self.session.layers > 0
         self.units_image.layout.display = None if units else "none"
         if units:
@@ -251,7 +273,11 @@ class Playground:
         s = self.session
         hist = s.history if hist is None else hist
         accs = accs or s.accuracies[-1]
-        net = f"{s.layers} hidden layer(s) of {s.hidden} {s.activation} units" if s.layers else "no hidden layer"
+        net = (
+            f"{s.layers} hidden layer(s) of {s.hidden} {s.activation} units"
+            if s.layers
+            else "no hidden layer"
+        )
         return (
             f"{s.dataset} ({s.K} classes), features {', '.join(s.features)}; {net}; "
             f"after {hist.epochs} epochs: test accuracy {100 * accs[2]:.1f}%"
@@ -259,7 +285,11 @@ class Playground:
 
     def alt_text(self) -> str:
         """What the static picture shows, in words (its alt text)."""
-        units = " Below, one small map per hidden unit of its output over the plane." if self.show_units.value and self.session.layers else ""
+        units = (
+            " Below, one small map per hidden unit of its output over the plane."
+            if self.show_units.value and self.session.layers
+            else ""
+        )
         return (
             "Left: the plane shaded by the class the network predicts, each class its own "
             "colour and marker shape, with the training points; right: the training and test "

@@ -64,7 +64,7 @@ class Trainer:
     a panel of each layer's gradient norm ||dL/dW_l|| as training goes on.
 
     With ``dataset=`` (e.g. 'circles') or ``data=(X, y)`` it is the 2-D playground instead:
-    see ``bp.Playground``.
+    see ``backproplab.playground.Playground``.
     """
 
     def __new__(cls, *args, **kwargs):

@@ -73,7 +73,9 @@ def test_the_map_is_the_network_s_probability_over_a_64_by_64_grid():
     p1 = p.net.predict(p.session.grid_x)  # P(class 1) for a sigmoid output
     np.testing.assert_allclose(p.session.probabilities(p.session.grid_x)[:, 1], p1)
     # the grid's first row is the bottom of the plane (origin 'lower')
-    assert p.session.grid[0, 1] == p.session.extent[2] and p.session.grid[-1, 1] == p.session.extent[3]
+    assert (
+        p.session.grid[0, 1] == p.session.extent[2] and p.session.grid[-1, 1] == p.session.extent[3]
+    )
 
 
 @pytest.mark.parametrize(
@@ -127,9 +129,13 @@ def test_play_step_pause_reset_and_the_epoch_shown():
 
 
 def test_the_tick_is_the_session_s_advance_and_matches_bp_train():
-    p = Playground(dataset="moons", layers=2, hidden=5, batch_size=None, optimizer="momentum", lr=0.1)
+    p = Playground(
+        dataset="moons", layers=2, hidden=5, batch_size=None, optimizer="momentum", lr=0.1
+    )
     p.run(30)
-    s = PlaneSession(dataset="moons", layers=2, hidden=5, batch_size=None, optimizer="momentum", lr=0.1)
+    s = PlaneSession(
+        dataset="moons", layers=2, hidden=5, batch_size=None, optimizer="momentum", lr=0.1
+    )
     s.reset()
     hist = bp.train(s.net, s.data.x, s.data.y, lr=0.1, epochs=30, optimizer="momentum", val=s.val)
     assert p.history.loss == hist.loss and p.history.val_loss == hist.val_loss
@@ -240,7 +246,9 @@ def test_own_data_with_four_classes():
     X = centres[y] + 0.3 * rng.standard_normal((120, 2))
     p = bp.Trainer(data=(X, y), layers=1, hidden=8, optimizer="adam", lr=0.05)
     assert p.session.dataset == "own" and p.session.K == 4 and p.net.sizes == (2, 8, 4)
-    assert p.dataset not in p.widget.children[2].children and p.n not in p.widget.children[2].children
+    assert (
+        p.dataset not in p.widget.children[2].children and p.n not in p.widget.children[2].children
+    )
     p.run(100)
     assert p.session.accuracy() > 0.9
     again = bp.Trainer(**p.settings)
@@ -285,7 +293,16 @@ def test_static_picture_has_alt_text_and_leaves_the_widget_untouched():
 def _extremes():
     p = Playground()
     out = []
-    for name in ("noise", "n", "classes", "test_ratio", "layers", "hidden", "lr", "epochs_per_frame"):
+    for name in (
+        "noise",
+        "n",
+        "classes",
+        "test_ratio",
+        "layers",
+        "hidden",
+        "lr",
+        "epochs_per_frame",
+    ):
         w = p.control(name)
         lo, hi = (10.0**w.min, 10.0**w.max) if name == "lr" else (w.min, w.max)
         out += [(name, lo), (name, hi)]
