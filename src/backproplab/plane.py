@@ -299,3 +299,11 @@ def _stratified(labels, ratio: float, rng) -> np.ndarray:
         take = min(max(round(ratio * where.size), 1), where.size - 1)
         test[where[:take]] = True
     return test
+
+
+def trained(epochs: int, **settings) -> PlaneSession:
+    """A session with `settings`, trained headless for `epochs` epochs (pages measure with it)."""
+    session = PlaneSession(**settings)
+    session.reset()
+    session.advance(_validate.integer("epochs", epochs, minimum=0))
+    return session

@@ -219,3 +219,14 @@ class PlaneView:
         with np.errstate(all="ignore"):
             self.norms_figure.savefig(buf, format="png")
         return buf.getvalue()
+
+
+def confusion_table(counts: np.ndarray) -> str:
+    """The confusion matrix as a small HTML table: rows true class, columns predicted."""
+    k = len(counts)
+    head = "".join(f"<th>predicted {j}</th>" for j in range(k))
+    rows = "".join(
+        f"<tr><th>true {i}</th>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+        for i, row in enumerate(counts)
+    )
+    return f'<table class="bp-confusion"><caption>test set</caption><tr><th></th>{head}</tr>{rows}</table>'

@@ -13,13 +13,12 @@ from __future__ import annotations
 import base64
 import html
 
-import numpy as np
-
 from . import _validate
 from . import controls as ui
 from .fit_view import stack
-from .plane import DEFAULTS, FEATURES, PlaneSession
-from .plane_view import PlaneView
+from .plane import DEFAULTS, PlaneSession, default_noise
+from .plane_view import PlaneView, confusion_table
+from .trainer import _chosen
 
 #: Controls a lesson can show or hide with ``controls=``; play, step and reset always show.
 CONTROLS = (
@@ -61,7 +60,7 @@ class Playground:
             if not isinstance(v[name], bool):
                 raise TypeError(f"{name} must be True or False, got {v[name]!r}")
             shown[name] = v[name]
-        self._controls = _chosen(v["controls"])
+        self._controls = _chosen(v["controls"], CONTROLS)
         self._interval = interval
         self.view = PlaneView()
         self.__dict__.update(ui.player(interval))
@@ -122,7 +121,7 @@ class Playground:
             if s.data_given
             else {"dataset": s.dataset}
         )
-        defaults = DEFAULTS | VIEW_DEFAULTS
+        defaults = DEFAULTS | VIEW_DEFAULTS | {"noise": default_noise(s.dataset)}
         out |= {k: v for k, v in now.items() if v != defaults[k]}
         if "features" in out:
             out["features"] = list(out["features"])
@@ -254,80 +253,49 @@ class Playground:
     def static_png(self) -> bytes:
         """The picture for a page without a kernel: the map and losses after a training run,
         with the hidden units' maps below (a copy trains if this playground has not)."""
+        return self._static()[0]
+
+    def _static(self) -> tuple[bytes, str]:
+        """The static picture, and its alt text: what it shows, in words."""
         s = self.session
         net, hist, message = s.net, s.history, s.message
         if not hist.epochs:
             net, hist, message, _ = s.fresh_run(self.epochs.value)
-        accs = (hist.epochs, s.accuracy(s.data, net), s.accuracy(s.val, net))
-        title = self.describe(hist, accs) + (f"\n{message}" if message else "")
-        png = self.view.render(hist, title, self.discretize.value, self.show_test.value, net=net)
+        layers = f"{s.layers} hidden layer{'s' * (s.layers > 1)} of {s.hidden} {s.activation} units"
+        what = (
+            f"{s.dataset} ({s.K} classes), features {', '.join(s.features)}; "
+            f"{layers if s.layers else 'no hidden layer'}; after {hist.epochs} epochs: "
+            f"test accuracy {100 * s.accuracy(s.val, net):.1f}%"
+        )
+        png = self.view.render(
+            hist, what + (f"\n{message}" if message else ""), self.discretize.value,
+            self.show_test.value, net=net,
+        )  # fmt: skip
+        alt = (
+            "Left: the plane shaded by the class the network predicts, each class its own "
+            "colour and marker shape, with the training points; right: the training and test "
+            f"loss against the epoch. {what}."
+        )
         if self.show_units.value and s.layers:
             keep, s.net = s.net, net
             try:
                 png = stack(png, self.view.units_png())
             finally:
                 s.net = keep
-        return png
-
-    def describe(self, hist=None, accs=None) -> str:
-        s = self.session
-        hist = s.history if hist is None else hist
-        accs = accs or s.accuracies[-1]
-        net = (
-            f"{s.layers} hidden layer(s) of {s.hidden} {s.activation} units"
-            if s.layers
-            else "no hidden layer"
-        )
-        return (
-            f"{s.dataset} ({s.K} classes), features {', '.join(s.features)}; {net}; "
-            f"after {hist.epochs} epochs: test accuracy {100 * accs[2]:.1f}%"
-        )
-
-    def alt_text(self) -> str:
-        """What the static picture shows, in words (its alt text)."""
-        units = (
-            " Below, one small map per hidden unit of its output over the plane."
-            if self.show_units.value and self.session.layers
-            else ""
-        )
-        return (
-            "Left: the plane shaded by the class the network predicts, each class its own "
-            "colour and marker shape, with the training points; right: the training and test "
-            f"loss against the epoch. {self.describe()}.{units}"
-        )
+            alt += " Below, one small map per hidden unit of its output over the plane."
+        return png, alt
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
-        png = base64.b64encode(self.static_png()).decode("ascii")
+        picture, alt = self._static()
+        png = base64.b64encode(picture).decode("ascii")
         bundle["image/png"] = png
         bundle["text/html"] = (
             f'<img class="bp-playground-picture" src="data:image/png;base64,{png}" '
-            f'alt="{html.escape(self.alt_text())}" style="max-width:100%">'
+            f'alt="{html.escape(alt)}" style="max-width:100%">'
         )
         bundle["text/plain"] = repr(self)
         return bundle
 
     def __repr__(self) -> str:
         return f"Playground({self.settings}; {self.status_text()})"
-
-
-def confusion_table(counts: np.ndarray) -> str:
-    """The confusion matrix as a small HTML table: rows true class, columns predicted."""
-    k = len(counts)
-    head = "".join(f"<th>predicted {j}</th>" for j in range(k))
-    rows = "".join(
-        f"<tr><th>true {i}</th>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
-        for i, row in enumerate(counts)
-    )
-    return f'<table class="bp-confusion"><caption>test set</caption><tr><th></th>{head}</tr>{rows}</table>'
-
-
-def _chosen(controls) -> list:
-    if controls is None:
-        return list(CONTROLS)
-    if isinstance(controls, str):
-        raise TypeError("controls must be a list of names, e.g. controls=['lr', 'features']")
-    return [_validate.choice("controls", c, CONTROLS) for c in controls]
-
-
-__all__ = ["CONTROLS", "FEATURES", "Playground", "confusion_table"]

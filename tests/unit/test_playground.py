@@ -284,7 +284,9 @@ def test_static_picture_has_alt_text_and_leaves_the_widget_untouched():
     png = base64.b64decode(bundle["image/png"])
     assert png.startswith(PNG) and "application/vnd.jupyter.widget-view+json" in bundle
     assert 'alt="Left: the plane shaded by the class the network predicts' in bundle["text/html"]
-    assert "circles" in bundle["text/html"] and "test accuracy" in bundle["text/html"]
+    assert (
+        "circles" in bundle["text/html"] and "after 40 epochs: test accuracy" in bundle["text/html"]
+    )
     assert p.history.epochs == 0 and bytes(p.image.value) == live
     assert Image.open(io.BytesIO(png)).height > 320 + 50  # the thumbnails are stacked below
 
