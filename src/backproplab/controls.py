@@ -147,7 +147,7 @@ def plane_controls(s, epf: int, epochs: int, shown: dict) -> dict:
     target = 0.0 if s.target is None else s.target
     features = [checkbox(name in s.features, name) for name in FEATURES]
     for box in features:
-        box.layout = widgets.Layout(width="6.5em")
+        box.layout = widgets.Layout(width="7em")
     controls.update(
         dataset=dropdown(datasets, s.dataset, "data"),
         noise=widgets.FloatSlider(
@@ -175,7 +175,10 @@ def plane_controls(s, epf: int, epochs: int, shown: dict) -> dict:
         batch_size=dropdown(
             _option(BATCH_SIZES, batch, lambda v: str(v) if v else "full"), batch, "batch size"
         ),
-        features=widgets.HBox(features, layout=widgets.Layout(flex_flow="row wrap", width="46em")),
+        features=widgets.HBox(
+            [widgets.Label("input features", layout=widgets.Layout(width="9.5em")), *features],
+            layout=widgets.Layout(flex_flow="row wrap"),
+        ),
         feature_boxes=features,
         layers=int_slider(s.layers, 0, MAX_LAYERS, "hidden layers"),
         hidden=int_slider(s.hidden, 1, MAX_UNITS, "units per layer"),

@@ -69,8 +69,10 @@ class Playground:
             self._controls = [
                 c for c in self._controls if c not in ("dataset", "noise", "n", "classes")
             ]
-        picked = [self.control(name) for name in CONTROLS if name in self._controls]
+        picked = [self.control(c) for c in CONTROLS if c in self._controls and c != "features"]
         below = [self.confusion_html, self.image, self.units_image, self.norms_image]
+        if "features" in self._controls:  # a row of its own, under the settings grid
+            below.insert(0, self.features)
         self.widget = ui.layout(vars(self), picked, below, "bp-playground")
         self.reset()
         for name in _RESET_ON:

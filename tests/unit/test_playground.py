@@ -235,7 +235,7 @@ def test_settings_round_trip_rebuilds_the_same_run_and_keeps_controls_hidden():
     assert p.history.loss == q.history.loss
     for k, v in p.net.params.items():
         np.testing.assert_array_equal(q.net.params[k], v)
-    assert list(q.widget.children[2].children) == [q.features, q.lr]
+    assert list(q.widget.children[2].children) == [q.lr] and q.features in q.widget.children
     assert q.settings == settings
 
 
@@ -359,5 +359,6 @@ def test_bad_settings_raise_naming_the_argument(kwargs, error, word):
 
 def test_controls_lists_every_setting_a_lesson_can_show():
     p = Playground()
-    assert len(p.widget.children[2].children) == len(CONTROLS)
+    assert len(p.widget.children[2].children) == len(CONTROLS) - 1  # the features: a row
+    assert p.widget.children[3] is p.features
     assert "bp-playground" in p.widget._dom_classes
