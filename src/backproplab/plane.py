@@ -15,6 +15,7 @@ from . import data as datasets
 from . import experiment as ex
 from .activations import ACTIVATIONS
 from .deep import DeepNetwork
+from .metrics import confusion_matrix
 from .session import Session, number
 from .training import OPTIMIZERS
 
@@ -184,10 +185,7 @@ class PlaneSession(Session):
     def confusion(self, part=None) -> np.ndarray:
         """(K, K) counts on the test set: rows the true class, columns the predicted one."""
         part = self.val if part is None else part
-        pred = self.probabilities(part.x).argmax(1)
-        counts = np.zeros((self.K, self.K), dtype=np.int64)
-        np.add.at(counts, (part.labels, pred), 1)
-        return counts
+        return confusion_matrix(part.labels, self.probabilities(part.x).argmax(1), self.K)
 
     def unit_outputs(self, x) -> list:
         """Each hidden layer's outputs for features x: a list of (n, d_l) arrays."""
