@@ -174,8 +174,10 @@ class PlaneView:
             self.ax_loss.set_ylim(lo, hi)
         return changed
 
-    def units_png(self, points=None) -> bytes:
-        """Every hidden unit's output over the plane: one row of tiles per hidden layer."""
+    def units_png(self) -> bytes:
+        """Every hidden unit's output over the plane: one row of tiles per hidden layer.
+
+        Painted at one pixel per sample, then enlarged SCALE times (nearest neighbour)."""
         s = self.session
         if not s.layers:
             return b""
@@ -185,30 +187,25 @@ class PlaneView:
             g1, g2 = np.meshgrid(axis, axis[::-1])  # top row: the largest x2
             self._thumb_x = s.featurize(np.column_stack([g1.ravel(), g2.ravel()]))
         layers = s.unit_outputs(self._thumb_x)
-        tile = THUMB_N * SCALE
-        label = 60
-        width = label + max(a.shape[1] for a in layers) * (tile + GAP)
-        height = len(layers) * (tile + GAP) + GAP
-        canvas = np.full((height, width, 3), 255, dtype=np.uint8)
-        low, high = rgb([CLASS_COLORS[0]])[0], rgb([CLASS_COLORS[1]])[0]
+        step, label = THUMB_N + GAP // SCALE, 20  # in samples: a tile and its gap; the labels
+        width = label + max(a.shape[1] for a in layers) * step
+        canvas = np.ones((len(layers) * step + 2, width, 3))
+        low, high = rgb(CLASS_COLORS[:2])
         for row, A in enumerate(layers):  # A: (THUMB_N^2, d_l)
             A = np.where(np.isfinite(A), A, 0.0)
             scale = np.abs(A).max(0)
             scale[scale == 0] = 1.0
-            u = (A / scale).T.reshape(-1, THUMB_N, THUMB_N)  # each unit in [-1, 1]
-            for j, unit in enumerate(u):
-                w = np.abs(unit)[..., None]
-                color = np.where(unit[..., None] < 0, low, high)
-                pix = 255 * (1.0 - TINT * w * (1.0 - color))
-                pix = np.repeat(np.repeat(pix, SCALE, 0), SCALE, 1).astype(np.uint8)
-                top, left = GAP + row * (tile + GAP), label + j * (tile + GAP)
-                canvas[top : top + tile, left : left + tile] = pix
-        picture = Image.fromarray(canvas)
+            u = (A / scale).T.reshape(-1, THUMB_N, THUMB_N, 1)  # (d_l, N, N, 1), in [-1, 1]
+            tiles = 1.0 - TINT * np.abs(u) * (1.0 - np.where(u < 0, low, high))
+            top = 2 + row * step
+            for j, tile in enumerate(tiles):
+                canvas[top : top + THUMB_N, label + j * step : label + j * step + THUMB_N] = tile
+        small = Image.fromarray((255 * canvas).astype(np.uint8))
+        picture = small.resize((small.width * SCALE, small.height * SCALE), Image.NEAREST)
         draw = ImageDraw.Draw(picture)
         for row in range(len(layers)):
-            draw.text(
-                (4, GAP + row * (tile + GAP) + tile // 2 - 6), f"layer {row + 1}", fill=(0, 0, 0)
-            )
+            middle = (2 + row * step + THUMB_N // 2) * SCALE
+            draw.text((4, middle - 6), f"layer {row + 1}", fill=(0, 0, 0))
         buf = io.BytesIO()
         picture.save(buf, format="png", compress_level=1)
         return buf.getvalue()

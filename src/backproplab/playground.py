@@ -18,7 +18,7 @@ from . import controls as ui
 from .fit_view import stack
 from .plane import DEFAULTS, PlaneSession, default_noise
 from .plane_view import PlaneView, confusion_table
-from .trainer import _chosen
+from .trainer import NORM_SNAPSHOTS, _chosen
 
 #: Controls a lesson can show or hide with ``controls=``; play, step and reset always show.
 CONTROLS = (
@@ -260,9 +260,9 @@ class Playground:
     def _static(self) -> tuple[bytes, str]:
         """The static picture, and its alt text: what it shows, in words."""
         s = self.session
-        net, hist, message = s.net, s.history, s.message
+        net, hist, message, norms = s.net, s.history, s.message, s.norm_history
         if not hist.epochs:
-            net, hist, message, _ = s.fresh_run(self.epochs.value)
+            net, hist, message, norms = s.fresh_run(self.epochs.value, NORM_SNAPSHOTS)
         layers = f"{s.layers} hidden layer{'s' * (s.layers > 1)} of {s.hidden} {s.activation} units"
         what = (
             f"{s.dataset} ({s.K} classes), features {', '.join(s.features)}; "
@@ -285,6 +285,9 @@ class Playground:
             finally:
                 s.net = keep
             alt += " Below, one small map per hidden unit of its output over the plane."
+        if self.show_grad_norms.value:
+            png = stack(png, self.view.render_norms(norms))
+            alt += " Last, each layer's gradient norm against the epoch, on a log scale."
         return png, alt
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -289,6 +289,9 @@ def test_static_picture_has_alt_text_and_leaves_the_widget_untouched():
     )
     assert p.history.epochs == 0 and bytes(p.image.value) == live
     assert Image.open(io.BytesIO(png)).height > 320 + 50  # the thumbnails are stacked below
+    with_norms = Playground(dataset="circles", epochs=40, show_grad_norms=True)
+    taller = Image.open(io.BytesIO(with_norms.static_png())).height
+    assert taller > Image.open(io.BytesIO(png)).height  # and the gradient-norm panel
 
 
 # -- every control at its extremes -----------------------------------------------------------
