@@ -11,7 +11,8 @@ Run All:
 - every {eval} number is filled in;
 - every widget draws;
 - no cell raises unless it is tagged raises-exception.
-Then the Trainer plays and pauses, and the backprop stepper steps. Screenshots go to
+Then the Trainer plays and pauses, the playground learns circles, and the backprop stepper
+steps. Screenshots go to
 test-artifacts/.
 """
 
@@ -44,6 +45,7 @@ VENV_BIN = Path(sys.executable).parent
 TRAINING = "07-training.ipynb"
 BACKPROP = "05-backprop.ipynb"
 AUTOGRAD = "10-autograd.ipynb"
+PLAYGROUND = "11-playground.ipynb"
 STATUS = re.compile(r"epoch (\d+) · training loss ([0-9.e+-]+)")
 PARALLEL = 2  # chapters running at once (the machine has 2 cores)
 RUN_ALL_TIMEOUT = 240  # seconds, per chapter
@@ -312,7 +314,7 @@ def run_all(browser, lab, artifacts):
                 _inspect(chapter, artifacts)
                 running.remove(chapter)
                 done[chapter.name] = chapter
-                if chapter.name not in (TRAINING, BACKPROP, AUTOGRAD):
+                if chapter.name not in (TRAINING, BACKPROP, AUTOGRAD, PLAYGROUND):
                     chapter.page.close()
         time.sleep(0.3)
     timings = ", ".join(
@@ -416,6 +418,57 @@ def test_trainer_plays_in_jupyterlab_and_pause_stops_it(run_all, artifacts):
     time.sleep(1.0)
     assert _status(page, trainer)[0] == paused_at, "pause did not stop training"
     assert paused_at < 1000, "the run ended before pause could be tested"
+
+
+ACCURACY = re.compile(r"test accuracy ([0-9.]+)%")
+
+
+def test_playground_learns_circles_in_jupyterlab(run_all, artifacts):
+    """Choose circles, press play: the accuracy shown passes 90% and the map redraws.
+
+    Also measured: the wall time from pressing play to 95% test accuracy (the preset)."""
+    page = _page_of(run_all, PLAYGROUND)
+    page.wait_for_selector(".bp-playground .bp-status", state="attached", timeout=30_000)
+    playground = page.locator(".bp-playground").first
+    playground.scroll_into_view_if_needed()
+    _dismiss_news(page)
+    status = playground.locator(".bp-status")
+    data = playground.locator("select").first  # the first setting: the data set
+    image = playground.locator("img").first  # the decision regions and the losses
+    # xor first, so that choosing circles starts afresh; each choice redraws the map once
+    # the kernel has reset (play pressed before that would be stopped by the reset)
+    for name in ("xor", "circles"):
+        before = image.get_attribute("src")
+        data.select_option(name)
+        expect(image).not_to_have_attribute("src", before, timeout=15_000)
+        expect(status).to_contain_text("epoch 0 ·", timeout=10_000)
+    first_png = image.get_attribute("src")
+
+    playground.locator(".widget-play button").first.click()  # play
+    start = time.monotonic()
+    seen, at_95 = [], None
+    while time.monotonic() - start < 20:
+        text = status.inner_text()
+        match = ACCURACY.search(text)
+        epoch = STATUS.search(text)
+        if match and epoch:
+            seen.append((int(epoch.group(1)), float(match.group(1))))
+            if at_95 is None and float(match.group(1)) >= 95:
+                at_95 = time.monotonic() - start
+        if at_95 is not None and len(seen) >= 3:
+            break
+        time.sleep(0.05)
+    page.screenshot(path=str(artifacts / "lab-playground-playing.png"))
+    playground.screenshot(path=str(artifacts / "lab-playground-widget.png"))
+    assert seen and seen[-1][0] > 0, f"the epoch counter did not rise: {seen[-3:]}"
+    assert max(acc for _, acc in seen) > 90, f"the accuracy shown never passed 90%: {seen[-3:]}"
+    assert image.get_attribute("src") != first_png, "the map was not redrawn"
+    (artifacts / "lab-playground-time-to-95.txt").write_text(
+        f"playground preset on circles, JupyterLab + Chromium: 95% test accuracy "
+        f"{at_95 if at_95 is None else round(at_95, 1)} s after pressing play "
+        f"(last seen: epoch {seen[-1][0]}, {seen[-1][1]}%)\n"
+    )
+    assert at_95 is not None and at_95 <= 5, f"95% test accuracy took over 5 s: {seen[-3:]}"
 
 
 def test_stepper_next_walks_through_backprop_in_jupyterlab(run_all, artifacts):
