@@ -60,3 +60,6 @@ def bump_data(n: int = N, noise: float = NOISE, seed=SEED) -> Dataset:
     x = rng.uniform(-1.0, 1.0, n)
     y = bump(x) + noise * rng.standard_normal(n)
     return Dataset(x, y)
+
+
+from .digits import digits  # noqa: E402, F401  (the 8x8 digits of chapter 12: bp.data.digits())
