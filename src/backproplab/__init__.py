@@ -5,9 +5,12 @@ data = bp.bump_data()          # the experiment of bp.experiment: n, noise, seed
 net = bp.Network(hidden=10, activation="sigmoid", seed=0)
 loss, grads = net.loss_and_grads(data.x, data.y)
 hist = bp.train(net, data.x, data.y, lr=0.1, epochs=1000)
+
+moons = bp.data.moons()        # chapter 11: x (n, 2), integer labels y
+clf = bp.DeepNetwork((2, 8, 2), "tanh", output="softmax")
 """
 
-from . import deep, exercises, experiment, plotting
+from . import data, deep, exercises, experiment, losses, metrics, plotting
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -21,11 +24,14 @@ from .activations import (
 )
 from .autograd import Tensor
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
-from .deep import DeepNetwork, init_deep_params, layer_grad_norms, start_grad_norms
+from .deep import DeepNetwork, init_deep_params
 from .diagram import draw_graph, draw_tensor_graph
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
+from .gradnorms import layer_grad_norms, start_grad_norms
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
 from .loop import loop_epoch, loop_loss_and_grads
+from .losses import log_softmax, softmax
+from .metrics import accuracy, confusion_matrix
 from .network import INITS, PARAM_NAMES, Network, init_params
 from .plotting import COLORS, plot_activation, plot_data, plot_fit, plot_loss, use_style
 from .prose import glue, glued
@@ -100,7 +106,14 @@ __all__ = [
     "make_optimizer",
     "train",
     "exercises",
+    "data",
     "deep",
+    "losses",
+    "metrics",
+    "softmax",
+    "log_softmax",
+    "accuracy",
+    "confusion_matrix",
     "experiment",
     "plotting",
     "COLORS",

@@ -41,6 +41,44 @@ def as_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def as_inputs(name: str, values, d: int) -> np.ndarray:
+    """Return `values` as a finite float64 array of shape (n, d), or raise naming `name`.
+
+    With d = 1 a 1-D array of n numbers is accepted too, as the course's 1-D data is.
+    """
+    if d == 1 and np.ndim(values) <= 1:
+        return as_1d(name, values)[:, None]
+    want = f"of shape (n, {d}): one row of {d} numbers per sample"
+    if d == 1:
+        want = "1-D (one number per sample) or of shape (n, 1)"
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be an array {want}, got {type(values).__name__}")
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be an array of numbers; it holds non-numeric values"
+        ) from None
+    if arr.ndim != 2 or arr.shape[1] != d:
+        raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty; it needs at least one sample")
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.count_nonzero(~np.isfinite(arr)))
+        raise ValueError(f"{name} holds {bad} NaN or inf value(s); every value must be finite")
+    return arr
+
+
+def checked_data(net, x, y, fit: bool = False):
+    """x and y checked once by the network's own rules (its input size, its output's labels).
+
+    fit: the data will be trained on, so a classifier's y must hold two classes at least.
+    A network without ``_check_xy`` gets the course's 1-D check.
+    """
+    check = getattr(net, "_check_xy", None)
+    return as_xy(x, y) if check is None else check(x, y, fit=fit)
+
+
 def integer(name: str, value, *, minimum: int) -> int:
     """Return `value` as an int >= minimum, or raise naming `name`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

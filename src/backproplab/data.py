@@ -1,4 +1,8 @@
-"""The noisy bump: the one data set the course learns from."""
+"""The data: the noisy bump (Parts I-IV), and the Dataset kind every data set comes in.
+
+Chapter 11's 2-D classification sets live in ``planar`` and are re-exported here, so that
+``bp.data.moons(...)`` and the others sit beside ``bp.data.bump_data``.
+"""
 
 from __future__ import annotations
 
@@ -21,18 +25,30 @@ def bump(x):
 
 @dataclass(frozen=True)
 class Dataset:
-    """Samples x (1-D) with targets y; unpacks as ``x, y = data``."""
+    """Samples x with targets y; unpacks as ``x, y = data``.
+
+    x is 1-D (n,) for the bump, or (n, d) with one row per sample; y is (n,) (or (n, m)),
+    kept as int64 when it holds integer labels and as float64 otherwise.
+    """
 
     x: np.ndarray
     y: np.ndarray
 
     def __post_init__(self):
-        x, y = _validate.as_xy(self.x, self.y)
+        if np.ndim(self.x) <= 1 and np.ndim(self.y) <= 1 and not _integers(self.y):
+            x, y = _validate.as_xy(self.x, self.y)  # the course's 1-D data, as always
+        else:
+            x = self.x
+            x = _validate.as_inputs("x", x, np.shape(x)[1] if np.ndim(x) == 2 else 1)
+            x = x[:, 0] if np.ndim(self.x) <= 1 else x
+            y = _targets(self.y)
+            if len(y) != len(x):
+                raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
 
     def __len__(self) -> int:
-        return self.x.size
+        return len(self.x)
 
     def __iter__(self):
         return iter((self.x, self.y))
@@ -62,4 +78,21 @@ def bump_data(n: int = N, noise: float = NOISE, seed=SEED) -> Dataset:
     return Dataset(x, y)
 
 
+def _integers(y) -> bool:
+    return np.asarray(y).dtype.kind in "biu"
+
+
+def _targets(y) -> np.ndarray:
+    """y as int64 labels if it holds integers, else as finite float64 targets (n,) or (n, m)."""
+    if _integers(y):
+        y = np.asarray(y).astype(np.int64)
+        if y.ndim != 1:
+            raise ValueError(f"y of integer labels must be 1-D, got shape {y.shape}")
+        return y
+    if np.ndim(y) <= 1:
+        return _validate.as_1d("y", y)
+    return _validate.as_inputs("y", y, np.shape(y)[1])
+
+
 from .digits import digits  # noqa: E402, F401  (the 8x8 digits of chapter 12: bp.data.digits())
+from .planar import circles, gaussians, moons, spiral, xor  # noqa: E402, F401  (bp.data.moons ...)

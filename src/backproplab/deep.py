@@ -1,7 +1,8 @@
-"""Networks of any depth: Z_l = A_{l-1} W_l + b_l, and the backward recursion (chapter 9).
+"""Networks of any depth: Z_l = A_{l-1} W_l + b_l, and the backward recursion (chapters 9, 11).
 
 Layer l = 1..L maps d_{l-1} numbers to d_l; the hidden layers apply the activation, the
-output layer L is linear. ``sizes=(1, k, 1)`` is the course's one-layer ``Network``.
+output layer L applies its output (linear, sigmoid or softmax), paired with its loss in
+``losses``. ``sizes=(1, k, 1)`` with the linear output is the course's one-layer ``Network``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from . import _validate
 from . import experiment as ex
 from .activations import get_activation
+from .losses import make_pair
 from .network import INITS
 
 #: The default shape: two hidden layers of 16 units.
@@ -21,7 +23,7 @@ SIZES = (1, 16, 16, 1)
 
 
 def check_sizes(sizes) -> tuple:
-    """Return `sizes` as a tuple of ints d_0 = 1, d_1, ..., d_L = 1, or raise naming it."""
+    """Return `sizes` as a tuple of ints d_0 = d, d_1, ..., d_L = m, or raise naming it."""
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
         raise TypeError(
             f"sizes must be a sequence of positive integers such as (1, 16, 16, 1), got {sizes!r}"
@@ -36,11 +38,6 @@ def check_sizes(sizes) -> tuple:
     if len(sizes) < 2:
         raise ValueError(
             f"sizes needs at least 2 entries, the input and output sizes, got {tuple(sizes)}"
-        )
-    if sizes[0] != 1 or sizes[-1] != 1:
-        raise ValueError(
-            f"sizes must start and end with 1: this course's data is 1-D (one x in, one y out), "
-            f"got {tuple(sizes)}"
         )
     return tuple(int(d) for d in sizes)
 
@@ -77,14 +74,29 @@ def init_deep_params(sizes=SIZES, init: str = "uniform", seed=0) -> dict:
 
 
 class DeepNetwork:
-    """One input, hidden layers of sizes d_1 ... d_{L-1}, one output; every layer dense.
+    """d inputs, hidden layers of sizes d_1 ... d_{L-1}, m outputs; every layer dense.
 
     ``params`` is a dict of float64 arrays: W_l of shape (d_{l-1}, d_l), b_l of shape (d_l,).
+    output: 'linear' (the default), 'sigmoid' (m = 1) or 'softmax' (m >= 2); loss None takes
+    the output's own ('mse', 'bce', 'ce'); ('sigmoid', 'mse') is allowed for comparison.
+    weight_decay lambda adds lambda/2 sum_l ||W_l||^2 to the loss {eq}`eq-weight-decay`.
     """
 
-    def __init__(self, sizes=SIZES, activation=ex.ACTIVATION, seed=ex.SEED, init: str = ex.INIT):
+    def __init__(
+        self,
+        sizes=SIZES,
+        activation=ex.ACTIVATION,
+        seed=ex.SEED,
+        init: str = ex.INIT,
+        output: str = "linear",
+        loss=None,
+        weight_decay: float = 0.0,
+    ):
         self.activation = get_activation(activation)
         self.init = init
+        sizes = check_sizes(sizes)
+        self._pair = make_pair(output, loss, sizes[-1])
+        self.weight_decay = weight_decay
         self._set(init_deep_params(sizes, init, seed))
 
     # -- parameters -------------------------------------------------------------------
@@ -97,6 +109,25 @@ class DeepNetwork:
     def depth(self) -> int:
         """L, the number of layers with weights (hidden layers + the output layer)."""
         return len(self._sizes) - 1
+
+    @property
+    def output(self) -> str:
+        """The output layer: 'linear', 'sigmoid' or 'softmax'."""
+        return self._pair.output
+
+    @property
+    def loss_name(self) -> str:
+        """The loss paired with the output: 'mse', 'bce' or 'ce'."""
+        return self._pair.loss
+
+    @property
+    def weight_decay(self) -> float:
+        """lambda >= 0, the L2 penalty's strength on the weights (not the biases)."""
+        return self._decay
+
+    @weight_decay.setter
+    def weight_decay(self, value):
+        self._decay = _validate.positive("weight_decay", value, allow_zero=True)
 
     @property
     def params(self) -> dict:
@@ -113,10 +144,11 @@ class DeepNetwork:
                 f"params must have exactly the keys {names}; "
                 f"missing {sorted(missing)}, unexpected {sorted(extra)}"
             )
-        checked, d_prev = {}, 1  # the input is one number per sample
+        # the hidden widths may change; the input size d and output size m may not
+        checked, d_prev, m = {}, self._sizes[0], self._sizes[-1]
         for l in range(1, self.depth + 1):
             W = _as_param(f"W{l}", new[f"W{l}"])
-            d_out = 1 if l == self.depth else (W.shape[1] if W.ndim == 2 else -1)
+            d_out = m if l == self.depth else (W.shape[1] if W.ndim == 2 else -1)
             if W.ndim != 2 or W.shape != (d_prev, d_out):
                 want = f"({d_prev}, {d_out})" if d_out > 0 else f"({d_prev}, d_{l})"
                 raise ValueError(
@@ -132,31 +164,46 @@ class DeepNetwork:
 
     def _set(self, params: dict) -> None:
         depth = len(params) // 2
-        self._sizes = (1,) + tuple(params[f"b{l}"].size for l in range(1, depth + 1))
+        widths = tuple(params[f"b{l}"].size for l in range(1, depth + 1))
+        self._sizes = (params["W1"].shape[0],) + widths
         self._names = param_names(depth)
         self._layers = tuple(zip(self._names[::2], self._names[1::2], strict=True))  # (W_l, b_l)
         self._params = params
 
     def copy(self) -> DeepNetwork:
-        """An independent network with the same activation and a copy of the parameters."""
+        """An independent network with the same activation, output, loss and weight decay."""
         twin = object.__new__(type(self))
         twin.activation, twin.init = self.activation, self.init
+        twin._pair, twin._decay = self._pair, self._decay
         twin._set({name: p.copy() for name, p in self._params.items()})
         return twin
 
+    # -- data -------------------------------------------------------------------------
+    def _check_xy(self, x, y, fit: bool = False):
+        """x as (n, d) and y as float targets (n, m), or an error naming the bad one.
+
+        fit: also refuse a classifier's y with a single class (training cannot learn from it).
+        """
+        x = _validate.as_inputs("x", x, self._sizes[0])
+        y = self._pair.targets(y, x.shape[0])
+        if fit:
+            self._pair.check_classes(y)
+        return x, y
+
     # -- forward ----------------------------------------------------------------------
     def forward(self, x):
-        """The forward pass over a batch, {eq}`eq-deep-forward`: returns Z, A, f.
+        """The forward pass over a batch, {eq}`eq-deep-forward`: returns Z, A, out.
 
         Z[l - 1] is Z_l of shape (n, d_l) for l = 1..L; A[l] is A_l for l = 0..L, with
-        A_0 = x as a column (n, 1) and A_L = Z_L (the output layer is linear); f is (n,).
+        A_0 = x as (n, d) and A_L the output layer's P (Z_L itself for a linear output).
+        out is A_L, shaped (n,) when m = 1.
         """
-        x = _validate.as_1d("x", x)
-        return self._forward(x)
+        return self._forward(_validate.as_inputs("x", x, self._sizes[0]))
 
-    def _forward(self, x):
+    def _hidden(self, x):
+        """Z_1 .. Z_L and A_0 .. A_{L-1}; x is (n, d), or (n,) when d = 1."""
         p, act = self._params, self.activation.fn
-        A = [x[:, None]]  # A_0: (n, 1)
+        A = [x if x.ndim == 2 else x[:, None]]  # A_0: (n, d)
         Z = []
         last = self._layers[-1]
         for layer in self._layers:
@@ -165,36 +212,63 @@ class DeepNetwork:
             z = A[-1] * W if W.shape[0] == 1 else A[-1] @ W  # (n, d_{l-1}) @ (d_{l-1}, d_l)
             z += b  # in place: one (n, d_l) array less to allocate per layer
             Z.append(z)  # Z_l: (n, d_l)
-            A.append(z if layer is last else act(z))  # A_l: (n, d_l); the output layer is linear
-        return Z, A, Z[-1][:, 0]
+            if layer is not last:
+                A.append(act(z))  # A_l: (n, d_l)
+        return Z, A
+
+    def _forward(self, x):
+        Z, A = self._hidden(x)
+        A.append(self._pair.activate(Z[-1]))  # A_L = P: (n, m)
+        return Z, A, A[-1][:, 0] if self._sizes[-1] == 1 else A[-1]
 
     def predict(self, x):
-        """f(x) for every sample in x, {eq}`eq-deep-forward`."""
+        """The output for every sample in x: values (linear) or probabilities, {eq}`eq-deep-forward`."""
         return self.forward(x)[2]
+
+    def classify(self, x):
+        """The predicted class of every sample, (n,) ints: p >= 0.5 (sigmoid) or argmax (softmax)."""
+        return self._pair.labels(self.forward(x)[1][-1])
 
     def contributions(self, x):
         """Each last hidden unit's share W_L[i] a_i(x), shape (n, d_{L-1}); f = their sum + b_L."""
+        if self._sizes[-1] != 1 or self.output != "linear":
+            raise ValueError("contributions needs one linear output unit (sizes ending with 1)")
         _, A, _ = self.forward(x)
         return A[-2] * self._params[f"W{self.depth}"][:, 0]  # (n, d_{L-1}) * (d_{L-1},)
 
+    def penalty(self) -> float:
+        """The weight decay term lambda/2 sum_l ||W_l||^2, {eq}`eq-weight-decay` (0 when lambda = 0)."""
+        if not self._decay:
+            return 0.0
+        return (
+            0.5
+            * self._decay
+            * sum(np.vdot(self._params[W], self._params[W]) for W, _ in self._layers)
+        )
+
     def loss(self, x, y) -> float:
-        """Mean squared error, {eq}`eq-loss`."""
-        x, y = _validate.as_xy(x, y)
-        r = self._forward(x)[2] - y
-        return float(np.dot(r, r) / r.size)
+        """The loss of the output's pair ({eq}`eq-loss` for 'mse'), plus the weight decay term."""
+        return self._loss(*self._check_xy(x, y))
+
+    def _loss(self, x, y) -> float:
+        if y.ndim == 1:
+            y = self._pair.column(y)
+        Z, _ = self._hidden(x)
+        return float(self._pair.value(Z[-1], y)) + self.penalty()
 
     # -- backward ---------------------------------------------------------------------
     def loss_and_grads(self, x, y):
-        """The loss {eq}`eq-loss` and its gradient for every W_l and b_l, from chapter 9's four equations."""
-        x, y = _validate.as_xy(x, y)
-        return self._loss_and_grads(x, y)
+        """The loss and its gradient for every W_l and b_l, from chapter 9's four equations."""
+        return self._loss_and_grads(*self._check_xy(x, y))
 
     def _loss_and_grads(self, x, y):
+        """As loss_and_grads, unchecked: x (n, d) or (n,), y (n, m) targets or (n,) labels."""
+        if y.ndim == 1:
+            y = self._pair.column(y)
         p, prime = self._params, self.activation.prime_from_output
-        Z, A, f = self._forward(x)
-        r = f - y  # (n,) residuals
-        loss = np.dot(r, r) / r.size
-        delta = (2.0 / r.size) * r[:, None]  # Δ_L: (n, 1)                      eq-deep-output-error
+        Z, A = self._hidden(x)
+        loss, delta = self._pair.loss_and_delta(Z[-1], y)  # Δ_L: (n, m)          eq-output-error
+        lam = self._decay
         grads = dict.fromkeys(self._names)  # filled from layer L down, listed from layer 1
         for l in range(self.depth, 0, -1):
             W_name, b_name = self._layers[l - 1]
@@ -204,12 +278,21 @@ class DeepNetwork:
                 W = p[W_name]  # with one output column, W^T is a row: a product does it
                 delta = delta * W.T if W.shape[1] == 1 else delta @ W.T  # (n, d_l) @ (d_l, d_{l-1})
                 delta *= prime(Z[l - 2], A[l - 1])  # Δ_{l-1}: (n, d_{l-1})        eq-deep-recursion
+        if lam:
+            loss += self.penalty()
+            for W_name, _ in self._layers:
+                grads[W_name] += lam * p[W_name]  # dL/dW_l += lambda W_l           eq-weight-decay
         return loss, grads
 
     def __repr__(self) -> str:
+        extra = ""
+        if self.output != "linear" or self.loss_name != "mse":
+            extra += f", output={self.output!r}, loss={self.loss_name!r}"
+        if self._decay:
+            extra += f", weight_decay={self._decay:g}"
         return (
             f"DeepNetwork(sizes={self.sizes}, activation={self.activation.name!r}, "
-            f"init={self.init!r})"
+            f"init={self.init!r}{extra})"
         )
 
 
@@ -224,32 +307,5 @@ def _as_param(name: str, value) -> np.ndarray:
         ) from None
 
 
-def layer_grad_norms(grads: dict) -> np.ndarray:
-    """The size of each layer's weight gradient, ||dL/dW_l|| (Frobenius), for l = 1..L."""
-    if not isinstance(grads, dict):
-        raise TypeError(f"grads must be a dict of gradients by name, got {type(grads).__name__}")
-    depth = sum(1 for name in grads if name.startswith("W"))
-    if depth == 0 or any(f"W{l}" not in grads for l in range(1, depth + 1)):
-        raise ValueError(f"grads must hold W1 ... WL, got keys {sorted(grads)}")
-    return np.array([np.linalg.norm(grads[f"W{l}"]) for l in range(1, depth + 1)])
-
-
-def start_grad_norms(x, y, depth: int, activation=ex.ACTIVATION, init=ex.INIT, width=16, seeds=5):
-    """||dL/dW_l|| for l = 1..depth at the start of training, for hidden layers of `width` units.
-
-    The geometric mean over networks drawn with seeds 0 .. seeds-1, so that one lucky draw
-    does not decide; depth counts the layers with weights (chapter 3's network has depth 2).
-    """
-    x, y = _validate.as_xy(x, y)
-    depth = _validate.integer("depth", depth, minimum=1)
-    width = _validate.integer("width", width, minimum=1)
-    seeds = _validate.integer("seeds", seeds, minimum=1)
-    sizes = (1,) + (width,) * (depth - 1) + (1,)
-    with np.errstate(divide="ignore"):  # a dead ReLU layer has norm 0: its mean is 0 too
-        logs = [
-            np.log(
-                layer_grad_norms(DeepNetwork(sizes, activation, s, init)._loss_and_grads(x, y)[1])
-            )
-            for s in range(seeds)
-        ]
-    return np.exp(np.mean(logs, axis=0))
+# Chapter 9's gradient norms live in gradnorms.py; the Trainer imports them from here.
+from .gradnorms import layer_grad_norms, start_grad_norms  # noqa: E402, F401

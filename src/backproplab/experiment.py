@@ -25,3 +25,14 @@ EPOCHS = 100
 #: The preset that learns the bump: tanh units, Adam, lr = 0.07 (benchmarks/peer_sklearn.py:
 #: it reaches the noise-free bump before scikit-learn's lbfgs does, on the same data).
 RECOMMENDED = dict(activation="tanh", optimizer="adam", lr=0.07, epochs=1000)
+
+#: Chapter 11's 2-D classification sets (bp.data.moons and the others): points per set, and
+#: the noise of each (the coordinates' std; for the spiral, its angle's, as in CS231n).
+PLANE_N = 200
+MOONS_NOISE = 0.2
+CIRCLES_NOISE = 0.1
+XOR_NOISE = 0.1
+GAUSSIANS_NOISE = 0.5
+SPIRAL_NOISE = 0.2
+#: The spiral's arms, one class each (CS231n's three).
+SPIRAL_CLASSES = 3

@@ -14,7 +14,7 @@ FINE, WRONG = 1e-7, 1e-2
 
 def numerical_grads(net, x, y, eps: float = 1e-6) -> dict:
     """dL/dtheta for every parameter entry by central differences, {eq}`eq-central-difference`."""
-    x, y = _validate.as_xy(x, y)
+    x, y = _validate.checked_data(net, x, y)  # once, by the network's own rules
     eps = _validate.positive("eps", eps)
     grads = {}
     for name, p in net.params.items():  # the network's own names: w1 ... b2, or W1 ... bL

@@ -117,8 +117,15 @@ class Network:
 
     def loss(self, x, y) -> float:
         """Mean squared error, {eq}`eq-loss`."""
-        x, y = _validate.as_xy(x, y)
-        return float(np.mean((self._forward(x)[2] - y) ** 2))
+        return self._loss(*_validate.as_xy(x, y))
+
+    def _check_xy(self, x, y, fit: bool = False):
+        """x and y checked once, for bp.train and bp.numerical_grads (fit: unused here)."""
+        return _validate.as_xy(x, y)
+
+    def _loss(self, x, y) -> float:
+        r = self._forward(x)[2] - y
+        return float(np.dot(r, r) / r.size)
 
     # -- backward ---------------------------------------------------------------------
     def loss_and_grads(self, x, y):

@@ -135,12 +135,14 @@ def train(
 
     optimizer: 'gd', 'momentum', 'adam', or an optimizer object to continue with (its
     state carries over; `lr` replaces its learning rate). batch_size None means full batch.
-    val: an optional (x_val, y_val) pair. callback(epoch, net, history) runs after every
-    epoch; returning False (or numpy's False) stops training, None goes on.
+    x, y: checked once, by the network's rules (d inputs; its output's targets); a classifier
+    needs two classes in y. val: an optional (x_val, y_val) pair; History.val_loss is the
+    network's own loss on it. callback(epoch, net, history) runs after every epoch;
+    returning False (or numpy's False) stops training, None goes on.
     history: a History to append to.
     seed: int or numpy Generator, for the order of the mini-batches.
     """
-    x, y = _validate.as_xy(x, y)
+    x, y = _validate.checked_data(net, x, y, fit=True)
     lr = _validate.positive("lr", lr)
     epochs = _validate.integer("epochs", epochs, minimum=0)
     if isinstance(optimizer, GD):
@@ -154,12 +156,13 @@ def train(
             xv, yv = val
         except (TypeError, ValueError):
             raise TypeError("val must be an (x_val, y_val) pair or a Dataset") from None
-        xv, yv = _validate.as_xy(xv, yv)
+        xv, yv = _validate.checked_data(net, xv, yv)
+        val_loss = getattr(net, "_loss", None) or _mse(net)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {callback!r}")
     rng = _validate.seed(seed)
     hist = History() if history is None else history
-    n = x.size
+    n = len(x)
     full = batch_size is None or batch_size >= n
     params = net.params
     theta = flat_views(params)  # every params[name] is a view into theta
@@ -189,13 +192,22 @@ def train(
             good = start
             hist.loss.append(float(loss))
             if val is not None:
-                r = net._forward(xv)[2] - yv
-                hist.val_loss.append(float(np.dot(r, r) / r.size))
+                hist.val_loss.append(float(val_loss(xv, yv)))
             if callback is not None and _stops(callback(hist.epochs, net, hist)):
                 break
         if not hist.diverged and not np.isfinite(theta).all():
             _diverged(hist, theta, good, np.inf, lr, optimizer.name)
     return hist
+
+
+def _mse(net):
+    """The mean squared error, for a network that has no ``_loss`` of its own."""
+
+    def loss(x, y):
+        r = net._forward(x)[2] - y
+        return np.dot(r, r) / r.size
+
+    return loss
 
 
 def _stops(answer) -> bool:

@@ -78,3 +78,14 @@ def test_a_damaged_file_is_refused(monkeypatch):
     monkeypatch.setattr(digits_module, "SHA256", "0" * 64)
     with pytest.raises(RuntimeError, match="damaged"):
         bp.data.digits()
+
+
+def test_train_and_test_are_datasets_of_the_split():
+    d = bp.data.digits()
+    train, test = d.train, d.test
+    assert isinstance(train, bp.Dataset) and isinstance(test, bp.Dataset)
+    assert train.x.shape == (1437, 64) and test.x.shape == (360, 64)
+    assert train.y.dtype == np.int64
+    np.testing.assert_array_equal(test.x, d.x[d.test_index])
+    fit, val = train.split(0.25, seed=0)
+    assert len(fit) + len(val) == 1437
