@@ -27,6 +27,14 @@ from .ch10 import (
     numbered_source,
     value_grad_check,
 )
+from .ch12 import (
+    BUGGY_LOOP,
+    buggy_train_tensor,
+    check_accuracy_confusion,
+    check_ce_backward,
+    check_loop_fix,
+    check_no_hidden_prediction,
+)
 from .machinery import SIZES, TOL
 
 __all__ = [
@@ -55,4 +63,10 @@ __all__ = [
     "numbered_source",
     "value_grad_check",
     "check_fork_fix",
+    "check_ce_backward",
+    "check_accuracy_confusion",
+    "BUGGY_LOOP",
+    "buggy_train_tensor",
+    "check_loop_fix",
+    "check_no_hidden_prediction",
 ]
