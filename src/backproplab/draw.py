@@ -2,8 +2,8 @@
 
 The 8x8 digits were made from 32x32 black-and-white scans, each scaled to fill its box, cut
 into 4x4 blocks: a pixel counts the inked dots of its block, 0 to 16. `shrink` does the
-same to a drawing: crop to the ink, scale it to fill 32x32 (keeping its shape), move its
-centre of mass to the middle, count each block's ink and divide by 16.
+same to a drawing: crop to the ink, scale it to fill 32x32 (keeping its shape, so the
+longer side spans the box), centre it, count each block's ink and divide by 16.
 
 ``DrawPad(net)`` is a widget in JupyterLab; every mouse handler calls a plain method
 (``stroke``, ``clear``), so the pad can be driven, and tested, without a browser. On the
@@ -25,7 +25,9 @@ from PIL import Image
 SIZE = 256  # the canvas, in screen pixels
 SCAN = 32  # the scans the data was made from: 32x32 dots ...
 BLOCK = 4  # ... counted in 4x4 blocks, so 0..16 per pixel of the 8x8 image
-PEN = 11  # pen radius in canvas pixels: about 1.4 dots of the 32x32 scan, like a pen line
+# Pen radius in canvas pixels. The scans' strokes are 5 to 8 dots of 32 wide (a block of 16
+# dots often fully inked); a digit drawn 200 pixels tall with this pen shrinks to about that.
+PEN = 18
 UPDATE_EVERY = 4  # mouse moves between two live updates of the preview and probabilities
 _OFFSETS = np.arange(-PEN, PEN + 1)
 _DISC = _OFFSETS[:, None] ** 2 + _OFFSETS[None, :] ** 2 <= PEN**2  # (2 PEN + 1, 2 PEN + 1)
@@ -47,21 +49,8 @@ def shrink(ink) -> np.ndarray:
     scan = np.zeros((SCAN, SCAN), dtype=bool)
     top, left = (SCAN - h) // 2, (SCAN - w) // 2
     scan[top : top + h, left : left + w] = small >= 128  # (32, 32) black and white
-    scan = _centre_by_mass(scan)
     counts = scan.reshape(8, BLOCK, 8, BLOCK).sum(axis=(1, 3))  # (8, 8), inked dots per block
     return counts / (BLOCK * BLOCK)  # 0..16 -> [0, 1], the data's scaling
-
-
-def _centre_by_mass(scan: np.ndarray) -> np.ndarray:
-    """Shift the ink so that its centre of mass sits in the middle of the grid."""
-    r, c = np.nonzero(scan)
-    if r.size == 0:
-        return scan
-    dr, dc = round((SCAN - 1) / 2 - r.mean()), round((SCAN - 1) / 2 - c.mean())
-    out = np.zeros_like(scan)
-    keep = (0 <= r + dr) & (r + dr < SCAN) & (0 <= c + dc) & (c + dc < SCAN)
-    out[r[keep] + dr, c[keep] + dc] = True
-    return out
 
 
 def _probabilities(model, image: np.ndarray) -> np.ndarray:

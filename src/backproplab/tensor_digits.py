@@ -29,6 +29,7 @@ def tensor_params(params: dict) -> dict:
 def tensor_forward(params: dict, X) -> Tensor:
     """The logits Z_L of a tanh network, Z_l = A_{l-1} W_l + b_l, A_l = tanh(Z_l)."""
     A = Tensor(X)  # (n, d), the data: a leaf nobody updates
+    A.const = True  # so backward() leaves its .grad alone
     depth = len(params) // 2
     for layer in range(1, depth + 1):
         A = A @ params[f"W{layer}"] + params[f"b{layer}"]  # (n, d_l)

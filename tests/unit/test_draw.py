@@ -40,7 +40,7 @@ def test_shrink_uses_the_datas_grey_levels_and_fills_the_grid():
     assert image.shape == (8, 8)
     assert image.min() >= 0 and image.max() <= 1
     np.testing.assert_allclose(image * 16, np.round(image * 16))  # counts of 0..16 dots
-    # scaled to fill the width, centred by mass: ink in every column, the middle rows
+    # scaled to fill the width, centred: ink in every column, the middle rows
     assert image.any(axis=0).all()
     assert image[3:5].sum() > 0 and image[0].sum() == 0 and image[7].sum() == 0
 
