@@ -47,6 +47,14 @@ WRONG = {
         'fixed_line = "parent.grad = downstream"',
         "forks add up",
     ),
+    "ex-ce-backward-digits": (
+        "P[np.arange(n), y] -= 1",
+        "P[np.arange(n), y] -= 0",
+        "never subtracted",
+    ),
+    "ex-predict-no-hidden": ("guess = 0.94", "guess = 150", "between 0 and 1"),
+    "ex-accuracy-confusion": ("(y, pred), 1)", "(pred, y), 1)", "TRUE class"),
+    "ex-loop-bug": ("p.zero_grad()  # 1.", "p.grad  # 1.", "ADDS"),
 }
 STUDENTS = ("stub", "solved", "wrong")
 MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
