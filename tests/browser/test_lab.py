@@ -643,3 +643,14 @@ def test_jupyterlab_reports_jupyterlab_myst_compatible():
     line = next((ln for ln in text.splitlines() if "jupyterlab-myst" in ln), "")
     assert re.search(r"enabled\s+OK", line), f"jupyterlab-myst is not enabled and OK:\n{text}"
     assert "not compatible" not in text, text
+
+
+def test_jupyterlab_reports_the_canvas_extension_compatible():
+    """ipycanvas (chapter 12's draw-a-digit pad) is pinned in requirements.txt; its JupyterLab
+    extension must be enabled and OK under the pinned JupyterLab."""
+    listed = subprocess.run(
+        [str(JUPYTER), "labextension", "list"], capture_output=True, text=True, check=False
+    )
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)
+    line = next((ln for ln in text.splitlines() if "ipycanvas" in ln), "")
+    assert re.search(r"enabled\s+OK", line), f"ipycanvas is not enabled and OK:\n{text}"
