@@ -102,6 +102,7 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/peer_sklearn.py
 	$(BIN)/python benchmarks/deep.py
 	$(BIN)/python benchmarks/autograd.py
+	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/digits.py
 
 adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://...

@@ -240,11 +240,8 @@ class DeepNetwork:
         """The weight decay term lambda/2 sum_l ||W_l||^2, {eq}`eq-weight-decay` (0 when lambda = 0)."""
         if not self._decay:
             return 0.0
-        return (
-            0.5
-            * self._decay
-            * sum(np.vdot(self._params[W], self._params[W]) for W, _ in self._layers)
-        )
+        squares = sum(np.vdot(self._params[W], self._params[W]) for W, _ in self._layers)
+        return 0.5 * self._decay * float(squares)  # sum_l ||W_l||^2, biases left out
 
     def loss(self, x, y) -> float:
         """The loss of the output's pair ({eq}`eq-loss` for 'mse'), plus the weight decay term."""

@@ -32,7 +32,7 @@ def _logits(Z) -> np.ndarray:
 
 
 def log_softmax(Z) -> np.ndarray:
-    """log softmax(Z) along the last axis, by log-sum-exp {eq}`eq-softmax`: finite for any finite Z."""
+    """log softmax(Z) along the last axis, by log-sum-exp {eq}`eq-lse`: finite for any finite Z."""
     Z = _logits(Z)
     S = Z - Z.max(axis=-1, keepdims=True)  # shifted logits <= 0: exp cannot overflow
     return S - np.log(np.exp(S).sum(axis=-1, keepdims=True))  # the sum is >= 1: log is finite
@@ -169,7 +169,7 @@ class SoftmaxCE(Pair):
 
     def loss_and_delta(self, Z, Y):
         n = Z.shape[0]
-        S = Z - Z.max(axis=1, keepdims=True)  # (n, m), log-sum-exp's shift          eq-softmax
+        S = Z - Z.max(axis=1, keepdims=True)  # (n, m), log-sum-exp's shift          eq-lse
         E = np.exp(S)
         s = E.sum(axis=1, keepdims=True)  # (n, 1), >= 1
         # L = -(1/n) sum Y log P with log P = S - log s                            eq-ce

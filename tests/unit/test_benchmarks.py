@@ -19,6 +19,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
         ("peer_sklearn.py", ["bp, recommended preset", "epochs", "median of"]),
         ("deep.py", ["DeepNetwork / Network", "(1, 64, 64, 1)", "targets:"]),
         ("autograd.py", ["gradients agree", "autograd / hand-fused"]),
+        ("classify.py", ["bp.train / minimal", "95% test accuracy", "bp preset", "targets:"]),
         ("digits.py", ["bp.train / minimal", "Tensor / bp.train", "test accuracy", "median of"]),
     ],
 )
