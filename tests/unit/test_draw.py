@@ -113,3 +113,38 @@ def test_a_model_of_the_wrong_kind_is_named():
 def test_shrink_names_bad_ink():
     with pytest.raises(ValueError, match="ink"):
         draw.shrink(np.zeros(10))
+
+
+@pytest.fixture(scope="module")
+def chapters_network():
+    from backproplab.digits import PRESET, SIZES
+
+    d = bp.data.digits()
+    net = bp.DeepNetwork(SIZES, PRESET["activation"], seed=0, init=PRESET["init"], output="softmax")
+    opts = {k: PRESET[k] for k in ("lr", "epochs", "optimizer")}
+    bp.train(net, d.train.x, d.train.y, **opts)
+    return net
+
+
+@pytest.mark.parametrize(
+    "digit, strokes",
+    [
+        (7, [[(70, 50), (190, 50), (110, 210)]]),
+        (1, [[(128, 30), (128, 225)]]),
+        (0, [[(128 + 70 * np.sin(t), 128 - 100 * np.cos(t)) for t in np.linspace(0, 6.3, 40)]]),
+        (4, [[(150, 30), (70, 150), (190, 150)], [(160, 90), (160, 230)]]),
+        (3, [[(80, 40), (170, 50), (120, 120), (180, 170), (90, 220)]]),
+    ],
+)
+def test_clean_strokes_are_read_by_the_chapters_network(chapters_network, digit, strokes):
+    """Shrunk the way the data were made, a plain drawing of a digit is read as that digit."""
+    pad = draw.DrawPad(chapters_network)
+    for stroke in strokes:
+        pad.stroke(stroke)
+    assert int(np.argmax(pad.probs)) == digit and pad.probs[digit] > 0.9, pad.probs.round(2)
+    # drawn small, the same pen is thick after scaling: more ink in every block (the chapter's
+    # "grey levels come from the pen")
+    small = draw.DrawPad(chapters_network)
+    for stroke in strokes:
+        small.stroke([(20 + x / 3, 10 + y / 3) for x, y in stroke])
+    assert small.image.sum() > pad.image.sum()
