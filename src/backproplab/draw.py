@@ -158,7 +158,10 @@ class DrawPad:
             self.canvas.on_mouse_up(self._pen_up)
             self.canvas.on_mouse_out(self._pen_up)
         self.preview = widgets.Image(
-            format="png", width=128, height=128, layout={"margin": "0 12px"}
+            format="png",
+            width=128,
+            height=128,
+            layout={"margin": "0 12px", "border": "1px solid #555"},
         )
         self.preview.add_class("bp-draw-preview")
         self.bars = widgets.HTML()
