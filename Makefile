@@ -104,6 +104,7 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/autograd.py
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/gradient_cost.py
+	$(BIN)/python benchmarks/digits.py
 
 adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://...
 	$(BIN)/python tools/adapt.py --url $(call shell-quote,$(value URL)) --title $(call shell-quote,$(value TITLE)) \

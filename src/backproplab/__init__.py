@@ -26,6 +26,7 @@ from .autograd import Tensor
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
 from .deep import DeepNetwork, init_deep_params
 from .diagram import draw_graph, draw_tensor_graph
+from .draw import DrawPad
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .gradnorms import layer_grad_norms, start_grad_norms
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps, sample_graph
@@ -44,6 +45,7 @@ from .plotting import (
 )
 from .prose import glue, glued
 from .stepper import BackpropStepper
+from .tensor_digits import one_hot, tensor_cross_entropy, tensor_forward, tensor_params
 from .tensor_network import autograd_epoch, tensor_loss
 from .tensor_steps import GraphSteps, tensor_steps
 from .trainer import RECOMMENDED, Trainer
@@ -64,6 +66,10 @@ __all__ = [
     "Tensor",
     "autograd_epoch",
     "tensor_loss",
+    "one_hot",
+    "tensor_cross_entropy",
+    "tensor_forward",
+    "tensor_params",
     "draw_tensor_graph",
     "GraphSteps",
     "tensor_steps",
@@ -94,6 +100,7 @@ __all__ = [
     "RECOMMENDED",
     "Trainer",
     "draw_graph",
+    "DrawPad",
     "glue",
     "glued",
     "GradCheck",

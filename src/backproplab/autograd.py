@@ -38,7 +38,8 @@ class Tensor:
 
     Tensor(value, name=None): value is a number or a numeric array; name labels the node
     in bp.BackpropStepper. Combine tensors with + - * / @, ** (integer powers), unary -,
-    .sum(axis), .mean(axis), .tanh(), .sigmoid(), .relu(); then call .backward() on a scalar.
+    .sum(axis), .mean(axis), .tanh(), .sigmoid(), .relu(), .exp(), .log(); then call
+    .backward() on a scalar.
     """
 
     __array_ufunc__ = None  # numpy array (op) Tensor calls our reflected operator instead
@@ -213,6 +214,16 @@ class Tensor:
     def relu(self):
         return self._activation("relu")
 
+    def exp(self):
+        """e to the power of each entry (chapter 12 builds the softmax from it)."""
+        return Tensor._node(np.exp(self.value), "exp", (self,), _exp_rule)
+
+    def log(self):
+        """The natural logarithm of each entry; every entry must be > 0."""
+        if np.any(self.value <= 0):
+            raise ValueError("log() needs every entry > 0; this tensor holds 0 or a negative")
+        return Tensor._node(np.log(self.value), "log", (self,), _log_rule)
+
     def _activation(self, name):
         act = ACTIVATIONS[name]
         return Tensor._node(act.fn(self.value), name, (self,), _activation_rule, act=act)
@@ -276,6 +287,17 @@ def _sum_rule(out):
     g = out.grad if axis is None else np.expand_dims(out.grad, _axis(axis, a))
     # every summed entry has local gradient 1 (1/count for the mean): the upstream is copied back
     return ((scale, np.broadcast_to(g * scale, a.shape)),)
+
+
+def _exp_rule(out):
+    # d(e^a)/da = e^a: the local gradient is the node's own value
+    return ((out.value, out.grad * out.value),)
+
+
+def _log_rule(out):
+    (a,) = out.parents
+    local = 1.0 / a.value  # d(log a)/da = 1/a
+    return ((local, out.grad * local),)
 
 
 def _activation_rule(out):

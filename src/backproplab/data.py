@@ -94,4 +94,5 @@ def _targets(y) -> np.ndarray:
     return _validate.as_inputs("y", y, np.shape(y)[1])
 
 
+from .digits import digits  # noqa: E402, F401  (the 8x8 digits of chapter 12: bp.data.digits())
 from .planar import circles, gaussians, moons, spiral, xor  # noqa: E402, F401  (bp.data.moons ...)

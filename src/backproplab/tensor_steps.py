@@ -31,6 +31,8 @@ _FORMULA = {
     "tanh": r"\tanh({a})",
     "sigmoid": r"\sigma({a})",
     "relu": r"\mathrm{{relu}}({a})",
+    "exp": "e^{{{a}}}",
+    "log": r"\log {a}",
 }
 _LOCAL = {
     "+": ("1", "1"),
@@ -45,6 +47,8 @@ _LOCAL = {
     "tanh": (r"1 - {v}^2",),
     "sigmoid": (r"{v}(1 - {v})",),
     "relu": (r"[{a} > 0]",),
+    "exp": ("{v}",),
+    "log": (r"1/{a}",),
 }
 _WHAT = {
     "+": "sum",
@@ -59,6 +63,8 @@ _WHAT = {
     "tanh": "tanh",
     "sigmoid": "sigmoid",
     "relu": "ReLU",
+    "exp": "exponential",
+    "log": "logarithm",
 }
 
 

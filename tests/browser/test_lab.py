@@ -11,8 +11,8 @@ Run All:
 - every {eval} number is filled in;
 - every widget draws;
 - no cell raises unless it is tagged raises-exception.
-Then the Trainer plays and pauses, the playground learns circles, and the backprop stepper
-steps. Screenshots go to
+Then the Trainer plays and pauses, the playground learns circles, the backprop stepper
+steps, and a digit is drawn on chapter 12's canvas. Screenshots go to
 test-artifacts/.
 """
 
@@ -46,6 +46,7 @@ TRAINING = "07-training.ipynb"
 BACKPROP = "05-backprop.ipynb"
 AUTOGRAD = "10-autograd.ipynb"
 PLAYGROUND = "11-playground.ipynb"
+DIGITS = "12-digits.ipynb"
 STATUS = re.compile(r"epoch (\d+) · training loss ([0-9.e+-]+)")
 PARALLEL = 2  # chapters running at once (the machine has 2 cores)
 RUN_ALL_TIMEOUT = 240  # seconds, per chapter
@@ -314,7 +315,7 @@ def run_all(browser, lab, artifacts):
                 _inspect(chapter, artifacts)
                 running.remove(chapter)
                 done[chapter.name] = chapter
-                if chapter.name not in (TRAINING, BACKPROP, AUTOGRAD, PLAYGROUND):
+                if chapter.name not in (TRAINING, BACKPROP, AUTOGRAD, PLAYGROUND, DIGITS):
                     chapter.page.close()
         time.sleep(0.3)
     timings = ", ".join(
@@ -534,6 +535,75 @@ def test_tensor_stepper_walks_x_times_x_and_shows_the_fork_adding(run_all, artif
     stepper.screenshot(path=str(artifacts / "lab-autograd-stepper-widget.png"))
 
 
+# The ink in an <img>: the sum of (255 - red) over its pixels, 0 for a white picture.
+INK = """img => {
+    if (!img.complete || !img.naturalWidth) return -1;
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth;
+    c.height = img.naturalHeight;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) ink += 255 - d[i];
+    return ink;
+}"""
+
+
+def _ink(image, blank: bool, timeout=10.0) -> float:
+    """The preview's ink once it is (blank) or is not (not blank) empty, waiting for a redraw."""
+    deadline = time.monotonic() + timeout
+    while True:
+        ink = image.evaluate(INK)
+        if ink >= 0 and (ink == 0) == blank or time.monotonic() > deadline:
+            return ink
+        time.sleep(0.2)
+
+
+def _probabilities(pad) -> list[float]:
+    """The ten probabilities the pad shows, read from the page (nan when it is blank)."""
+    return pad.locator(".bp-prob").evaluate_all("rows => rows.map(r => Number(r.dataset.p))")
+
+
+def test_draw_pad_reads_a_digit_drawn_with_the_mouse_and_clear_empties_it(run_all, artifacts):
+    """Chapter 12's canvas: strokes drawn with the mouse reach the kernel, the 8x8 preview and
+    the ten probabilities redraw, and "clear" empties them."""
+    page = _page_of(run_all, DIGITS)
+    page.wait_for_selector(".bp-draw-pad canvas", state="attached", timeout=30_000)
+    pad = page.locator(".bp-draw-pad").first
+    pad.scroll_into_view_if_needed()
+    _dismiss_news(page)
+    preview = pad.locator(".bp-draw-preview").first
+    pad.locator("button", has_text="clear").click()
+    expect(pad.locator(".bp-prob").first).to_have_attribute("data-p", "nan", timeout=10_000)
+    assert _ink(preview, blank=True) == 0, "the preview is not empty after clear"
+
+    canvas = pad.locator("canvas").last  # ipycanvas stacks its layers; the top one gets the mouse
+    box = canvas.bounding_box()
+    assert box and box["width"] > 100, f"the canvas is not drawn: {box}"
+
+    def at(x, y):  # canvas pixels (256 x 256) to page coordinates
+        return box["x"] + x * box["width"] / 256, box["y"] + y * box["height"] / 256
+
+    for stroke in ([(70, 50), (190, 50), (110, 210)],):  # a 7: the bar, then the stem
+        page.mouse.move(*at(*stroke[0]))
+        page.mouse.down()
+        for a, b in zip(stroke, stroke[1:], strict=False):
+            for t in (0.25, 0.5, 0.75, 1.0):
+                page.mouse.move(*at(a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])))
+        page.mouse.up()
+    expect(pad.locator(".bp-prob").first).not_to_have_attribute("data-p", "nan", timeout=10_000)
+    probs = _probabilities(pad)
+    assert len(probs) == 10 and abs(sum(probs) - 1) < 1e-9, probs
+    assert _ink(preview, blank=False) > 0, "the 8x8 preview did not change"
+    pad.screenshot(path=str(artifacts / "lab-draw-pad.png"))
+
+    pad.locator("button", has_text="clear").click()
+    expect(pad.locator(".bp-prob").first).to_have_attribute("data-p", "nan", timeout=10_000)
+    assert all(p != p for p in _probabilities(pad)), "clear left probabilities behind"
+    assert _ink(preview, blank=True) == 0, "clear left ink in the preview"
+
+
 # --------------------------------------------------------------------------------------
 # The links the student copies make to the website land where they say
 # --------------------------------------------------------------------------------------
@@ -625,3 +695,14 @@ def test_jupyterlab_reports_jupyterlab_myst_compatible():
     line = next((ln for ln in text.splitlines() if "jupyterlab-myst" in ln), "")
     assert re.search(r"enabled\s+OK", line), f"jupyterlab-myst is not enabled and OK:\n{text}"
     assert "not compatible" not in text, text
+
+
+def test_jupyterlab_reports_the_canvas_extension_compatible():
+    """ipycanvas (chapter 12's draw-a-digit pad) is pinned in requirements.txt; its JupyterLab
+    extension must be enabled and OK under the pinned JupyterLab."""
+    listed = subprocess.run(
+        [str(JUPYTER), "labextension", "list"], capture_output=True, text=True, check=False
+    )
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)
+    line = next((ln for ln in text.splitlines() if "ipycanvas" in ln), "")
+    assert re.search(r"enabled\s+OK", line), f"ipycanvas is not enabled and OK:\n{text}"

@@ -21,6 +21,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
         ("autograd.py", ["gradients agree", "autograd / hand-fused"]),
         ("classify.py", ["bp.train / minimal", "95% test accuracy", "bp preset", "targets:"]),
         ("gradient_cost.py", ["backprop / fwd", "central / fwd", "log-log slope against P"]),
+        ("digits.py", ["bp.train / minimal", "Tensor / bp.train", "test accuracy", "median of"]),
     ],
 )
 def test_benchmark_script_runs_and_reports_ratios(script, expected):

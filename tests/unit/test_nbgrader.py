@@ -51,6 +51,14 @@ WRONG = {
     "ex-softmax-ce-backward": ("np.eye(m)[y]", "y[:, None]", "one-hot forgotten"),
     "ex-log-softmax": ("Z.max(axis=1, keepdims=True)", "Z.max()", "each row needs its own"),
     "ex-predict-separable": ('{"gaussians"}', '{"gaussians", "moons"}', "interlock"),
+    "ex-ce-backward-digits": (
+        "P[np.arange(n), y] -= 1",
+        "P[np.arange(n), y] -= 0",
+        "never subtracted",
+    ),
+    "ex-predict-no-hidden": ("guess = 0.94", "guess = 150", "between 0 and 1"),
+    "ex-accuracy-confusion": ("(y, pred), 1)", "(pred, y), 1)", "TRUE class"),
+    "ex-loop-bug": ("p.zero_grad()  # 1.", "p.grad  # 1.", "ADDS"),
 }
 STUDENTS = ("stub", "solved", "wrong")
 MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")

@@ -37,6 +37,13 @@ from .ch11 import (
     check_log_softmax,
     check_separable,
     check_softmax_ce_backward,
+from .ch12 import (
+    BUGGY_LOOP,
+    buggy_train_tensor,
+    check_accuracy_confusion,
+    check_ce_backward,
+    check_loop_fix,
+    check_no_hidden_prediction,
 )
 from .machinery import SIZES, TOL
 
@@ -72,4 +79,10 @@ __all__ = [
     "check_softmax_ce_backward",
     "check_log_softmax",
     "check_separable",
+    "check_ce_backward",
+    "check_accuracy_confusion",
+    "BUGGY_LOOP",
+    "buggy_train_tensor",
+    "check_loop_fix",
+    "check_no_hidden_prediction",
 ]
