@@ -37,6 +37,7 @@ from .ch11 import (
     check_log_softmax,
     check_separable,
     check_softmax_ce_backward,
+)
 from .ch12 import (
     BUGGY_LOOP,
     buggy_train_tensor,
