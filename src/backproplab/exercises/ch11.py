@@ -81,9 +81,12 @@ def _bce_variants(z, y, p, n):
         ("log base 10 (np.log10): the log here is the natural one, np.log", loss / np.log(10)),
         ("log base 2 (np.log2): the log here is the natural one, np.log", loss / np.log(2)),
         ("this is the squared loss mean((p − y)²), not the cross-entropy", np.mean((p - y) ** 2)),
+        ("the labels are missing: a sample's term is log p where y = 1 and log(1 − p) where "
+         "y = 0, so −mean(log p) scores every sample as class 1", -np.mean(np.log(p))),
     ]  # fmt: skip
     if n > 2:
-        loss_wrong.append(("the sum over the samples, not the mean: divide by n", n * loss))
+        loss_wrong += [("the sum over the samples, not the mean: divide by n", n * loss),
+                       ("divided by n twice: np.mean already divides by n", loss / n)]  # fmt: skip
     s = p * (1 - p)  # σ'(z)
     delta_wrong = [
         ("wrong sign: Δ = (p − y)/n, not (y − p)/n", (y - p) / n),
@@ -96,10 +99,11 @@ def _bce_variants(z, y, p, n):
         ("this is ∂L/∂p, not ∂L/∂z: the chain-rule factor σ′(z) = p(1 − p) is missing",
          (p - y) / (s * n)),
         ("the logits z were used where the probabilities p = σ(z) belong", (z - y) / n),
+        ("integer division: // floors (p − y)/n to −1 or 0; divide with /", (p - y) // n),
     ]  # fmt: skip
     if n > 2:
-        delta_wrong.append(("n × too large: you forgot to divide by n — the loss is the MEAN",
-                            p - y))  # fmt: skip
+        delta_wrong += [("n × too large: you forgot to divide by n — the loss is the MEAN", p - y),
+                        ("divided by n twice: (p − y)/n holds the only 1/n", (p - y) / n**2)]  # fmt: skip
     return loss, loss_wrong, (p - y) / n, delta_wrong
 
 
@@ -160,6 +164,11 @@ def _ce_deltas(A, W, b, y):
         ("divided by n·m (np.mean over the whole array): the loss averages over the n samples "
          "only", (P - Y) / (n * m)),
         ("twice the right value: the 2 belongs to the squared loss", 2 * right),
+        ("the bias b is missing from the logits: Z = A W + b (the row b added to every row)",
+         (np.exp(_log_softmax(A @ W)) - Y) / n),
+        ("the one-hot is shifted by a column: the labels are 0 … m − 1 and class y[j] is "
+         "column y[j], so Y = np.eye(m)[y], not np.eye(m)[y − 1]", (P - _one_hot(y - 1, m)) / n),
+        ("integer division: // floors (P − Y)/n to −1 or 0; divide with /", (P - Y) // n),
     ]  # fmt: skip
     if n > 2:
         wrong.append(("n × too large: you forgot to divide by n — the loss is the MEAN", P - Y))
@@ -178,6 +187,7 @@ def check_softmax_ce_backward(backward, seed=None):
         inputs = {"A": A, "W": W, "b": b, "y": y}
         out = _call_fresh(backward, inputs, "softmax_ce_backward", _CE_SIG, where)
         dW, db = _pair(out, ("dW", "db"), where, "dW and db")
+        _swapped_grads(dW, db, d, m, where)
         right, wrong = _ce_deltas(A, W, b, y)
         dW_wrong = [(text, A.T @ delta) for text, delta in wrong]
         dW_wrong.insert(0, ("transposed: dW = Aᵀ Δ has W's shape (d, m), not Δᵀ A", right.T @ A))
@@ -199,6 +209,17 @@ def check_softmax_ce_backward(backward, seed=None):
         f"softmax_ce_backward is right on {len(CE_PROBLEMS)} output layers, logits near ±1000 "
         "included."
     )
+
+
+def _swapped_grads(dW, db, d, m, where):
+    """Name (db, dW) returned in place of (dW, db)."""
+    shapes = [np.shape(v) if isinstance(v, (np.ndarray, list, tuple)) else None for v in (dW, db)]
+    if shapes == [(m,), (d, m)] and d > 1:
+        raise _Wrong(
+            f"dW has shape ({m},) and db has shape ({d}, {m}): the two are in the other order "
+            f"({where})",
+            "return dW first, then db: `return dW, db`",
+        )
 
 
 def _summed_over_classes(db, n, m, where):
@@ -257,6 +278,10 @@ def _lsm_variants(Z):
         ("one sum over the whole array: the log-sum-exp is per row (axis=1, keepdims=True)",
          Z - Z.max() - np.log(np.exp(Z - Z.max()).sum())),
         ("wrong sign", -right),
+        ("log base 10 (np.log10): the log here is the natural one, np.log",
+         Z - top - np.log10(np.exp(Z - top).sum(axis=1, keepdims=True))),
+        ("np.mean where the sum belongs: log-sum-exp is the log of the SUM of exp(Z − max)",
+         Z - top - np.log(np.exp(Z - top).mean(axis=1, keepdims=True))),
     ]  # fmt: skip
 
 
