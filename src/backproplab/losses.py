@@ -98,7 +98,9 @@ class LinearMSE(Pair):
         n = R.shape[0]
         r = R.ravel()
         # L = (1/n) sum_i ||f_i - y_i||^2, the course's mean squared error      eq-loss
-        return np.dot(r, r) / n, (2.0 / n) * R  # Delta_L = 2 (F - Y)/n          eq-output-error
+        return np.dot(r, r) / n, (
+            2.0 / n
+        ) * R  # Delta_L = 2 (F - Y)/n          eq-deep-output-error
 
 
 class _Binary(Pair):
@@ -155,7 +157,7 @@ class SigmoidMSE(_Binary):
         P = sigmoid(Z)  # (n, 1)
         R = P - Y
         r = R.ravel()
-        # Delta_L = 2 (P - Y) sigma'(Z_L)/n: here sigma' = P (1 - P) stays       eq-output-error
+        # Delta_L = 2 (P - Y) sigma'(Z_L)/n: here sigma' = P (1 - P) stays        eq-sigmoid-mse
         return np.dot(r, r) / n, (2.0 / n) * R * P * (1.0 - P)
 
 
