@@ -121,7 +121,7 @@ class _Binary(Pair):
         bad = y[(y != 0) & (y != 1)]
         if bad.size:
             raise ValueError(
-                f"y must hold the labels 0 and 1 for a sigmoid output; it holds {bad[0]!r:.12}"
+                f"y must hold the labels 0 and 1 for a sigmoid output; it holds {float(bad[0]):g}"
             )
         return y[:, None]
 
@@ -209,7 +209,7 @@ class SoftmaxCE(Pair):
         if bad.size:
             raise ValueError(
                 f"y must hold integer class labels 0 .. {m - 1} (m = {m} outputs); "
-                f"it holds {bad[0]!r:.12}"
+                f"it holds {float(bad[0]):g}"
             )
         return self.column(y)
 
