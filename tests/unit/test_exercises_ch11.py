@@ -231,6 +231,10 @@ def ce_with(mistake):
         db = {"b-mean": delta.mean(axis=0), "b-axis": delta.sum(axis=1)}.get(
             mistake, delta.sum(axis=0)
         )
+        if mistake == "jacobian":  # the chain through eq-softmax-jacobian, divided by P
+            J = P[:, :, None] * np.eye(m) - P[:, :, None] * P[:, None, :]  # (n, m, m)
+            delta = np.einsum("jc,jck->jk", -Y / (n * P), J)
+            dW, db = A.T @ delta, delta.sum(axis=0)
         if mistake == "in-place":
             A -= 1.0
         if mistake == "order":
@@ -260,6 +264,7 @@ def ce_with(mistake):
         ("shifted", "shifted by a column"),
         ("int-div", "integer division"),
         ("order", "in the other order"),
+        ("jacobian", "a division by P"),
     ],
 )
 def test_each_softmax_ce_mistake_is_named(mistake, words, capsys):

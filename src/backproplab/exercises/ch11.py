@@ -6,6 +6,8 @@ so the checkers judge against the chapter's equations, not against the package's
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .machinery import (
@@ -185,7 +187,11 @@ def check_softmax_ce_backward(backward, seed=None):
         A, W, b, y = _ce_problem(rng, n, d, m, huge)
         where = f"n = {n}, d = {d}, m = {m}" + (", logits near ±1000" if huge else "")
         inputs = {"A": A, "W": W, "b": b, "y": y}
-        out = _call_fresh(backward, inputs, "softmax_ce_backward", _CE_SIG, where)
+        quiet = {"over": "warn", "divide": "warn", "invalid": "warn", "under": "ignore"}
+        with warnings.catch_warnings(record=True) as caught, np.errstate(**quiet):
+            warnings.simplefilter("always")  # the route to a NaN, for its diagnosis only
+            out = _call_fresh(backward, inputs, "softmax_ce_backward", _CE_SIG, where)
+        warned = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
         dW, db = _pair(out, ("dW", "db"), where, "dW and db")
         _swapped_grads(dW, db, d, m, where)
         right, wrong = _ce_deltas(A, W, b, y)
@@ -199,8 +205,8 @@ def check_softmax_ce_backward(backward, seed=None):
         ]
         _summed_over_classes(db, n, m, where)
         if huge:
-            _finite_or_overflow("dW", dW, where)
-            _finite_or_overflow("db", db, where)
+            _finite_or_overflow("dW", dW, where, warned)
+            _finite_or_overflow("db", db, where, warned)
         _compare("dW", dW, A.T @ right, where, dW_wrong + _scaled([("", A.T @ right)]),
                  "dW = Aᵀ Δ with Δ = (P − Y)/n")  # fmt: skip
         _compare("db", db, right.sum(axis=0), where, db_wrong + _scaled([("", right.sum(0))]),
@@ -236,18 +242,26 @@ def _summed_over_classes(db, n, m, where):
         )
 
 
-def _finite_or_overflow(label, value, where):
+def _finite_or_overflow(label, value, where, warned=()):
     try:
         arr = np.asarray(value, dtype=np.float64)
     except Exception:
         return  # _compare names it
-    if arr.size and not np.all(np.isfinite(arr)):
-        raise _Wrong(
+    if not arr.size or np.all(np.isfinite(arr)):
+        return
+    if not any("overflow" in w for w in warned) and any("divide by zero" in w for w in warned):
+        raise _Wrong(  # the chain through the Jacobian, taken literally
             f"{label} holds NaN or inf ({where})",
-            "diagnosis: the softmax overflowed (exp(1000) is inf, and inf / inf is NaN) or "
-            "underflowed (0 / 0); subtract each row's own largest logit before np.exp — "
-            "Z.max(axis=1, keepdims=True) — which changes the softmax not at all",
+            "diagnosis: a division by P — at these logits a probability rounds to 0 "
+            "(e^−2000), so −Y/(nP) is inf and inf × 0 is NaN; use the cancelled form "
+            "Δ = (P − Y)/n, which never divides by P",
         )
+    raise _Wrong(
+        f"{label} holds NaN or inf ({where})",
+        "diagnosis: the softmax overflowed (exp(1000) is inf, and inf / inf is NaN) or "
+        "underflowed (0 / 0); subtract each row's own largest logit before np.exp — "
+        "Z.max(axis=1, keepdims=True) — which changes the softmax not at all",
+    )
 
 
 # -- a stable log-softmax --------------------------------------------------------------
