@@ -435,7 +435,8 @@ def test_code_that_raises_gets_its_exception_reported(capsys):
 @pytest.mark.parametrize(
     "answer",
     [None, "abc", 3, lambda: 1, lambda *a: "text", lambda *a: (None, None),
-     lambda *a: {"x": 1}, lambda *a: np.nan, lambda *a: (1, 2, 3)],
+     lambda *a: {"x": 1}, lambda *a: np.nan, lambda *a: (1, 2, 3),
+     lambda *a: ([[1.0, 2.0], [3.0]], [1.0])],
 )  # fmt: skip
 def test_garbage_gets_a_verdict_never_an_exception(checker, answer, capsys):
     ok, out = run(checker, answer, capsys)
