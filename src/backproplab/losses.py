@@ -98,7 +98,9 @@ class LinearMSE(Pair):
         n = R.shape[0]
         r = R.ravel()
         # L = (1/n) sum_i ||f_i - y_i||^2, the course's mean squared error      eq-loss
-        return np.dot(r, r) / n, (2.0 / n) * R  # Delta_L = 2 (F - Y)/n          eq-output-error
+        return np.dot(r, r) / n, (
+            2.0 / n
+        ) * R  # Delta_L = 2 (F - Y)/n          eq-deep-output-error
 
 
 class _Binary(Pair):
@@ -119,7 +121,7 @@ class _Binary(Pair):
         bad = y[(y != 0) & (y != 1)]
         if bad.size:
             raise ValueError(
-                f"y must hold the labels 0 and 1 for a sigmoid output; it holds {bad[0]!r:.12}"
+                f"y must hold the labels 0 and 1 for a sigmoid output; it holds {float(bad[0]):g}"
             )
         return y[:, None]
 
@@ -155,7 +157,7 @@ class SigmoidMSE(_Binary):
         P = sigmoid(Z)  # (n, 1)
         R = P - Y
         r = R.ravel()
-        # Delta_L = 2 (P - Y) sigma'(Z_L)/n: here sigma' = P (1 - P) stays       eq-output-error
+        # Delta_L = 2 (P - Y) sigma'(Z_L)/n: here sigma' = P (1 - P) stays        eq-sigmoid-mse
         return np.dot(r, r) / n, (2.0 / n) * R * P * (1.0 - P)
 
 
@@ -207,7 +209,7 @@ class SoftmaxCE(Pair):
         if bad.size:
             raise ValueError(
                 f"y must hold integer class labels 0 .. {m - 1} (m = {m} outputs); "
-                f"it holds {bad[0]!r:.12}"
+                f"it holds {float(bad[0]):g}"
             )
         return self.column(y)
 

@@ -1,7 +1,8 @@
 """How well a classifier does: accuracy and the confusion matrix (chapter 11).
 
 Predictions may be class labels (n,), a sigmoid output's probabilities (n,) (class 1 when
-p >= 0.5), or a softmax output's probabilities (n, m) (the class of the largest).
+p >= 0.5), or a softmax output's probabilities (n, m) (the class of the largest). A column
+(n, 1) is read as its (n,) values, for labels and a sigmoid's probabilities alike.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ def _labels(name: str, values, probabilities: bool = True) -> np.ndarray:
         raise TypeError(
             f"{name} must be an array of numbers; it holds non-numeric values"
         ) from None
+    if arr.ndim == 2 and arr.shape[1] == 1:  # a column, one value per sample: argmax would say 0
+        arr = arr[:, 0]
     if arr.ndim == 2:  # one-hot or softmax probabilities: (n, m)
         if arr.shape[1] == 0 or not np.isfinite(arr).all():
             raise ValueError(f"{name} of shape (n, m) must hold m >= 1 finite columns")

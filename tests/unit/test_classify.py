@@ -398,3 +398,16 @@ def test_bad_validation_data_is_refused_before_training():
         bp.train(net, *data, epochs=3, val=(data.x, data.y + 1))
     with pytest.raises(ValueError, match="shape"):
         bp.train(net, *data, epochs=3, val=(data.x[:, :1], data.y))
+
+
+@pytest.mark.parametrize(
+    "output, y, shown",
+    [("softmax", [0, 1, 3, 2], "it holds 3"), ("softmax", [0, 1.5, 1, 2], "it holds 1.5"),
+     ("sigmoid", [0, 1, 2, 1], "it holds 2"), ("sigmoid", [0, 0.5, 1, 1], "it holds 0.5")],
+)  # fmt: skip
+def test_a_bad_label_is_shown_as_the_number_the_user_wrote(output, y, shown):
+    """Not numpy's repr cut short ("np.float64(3"): the label itself."""
+    net = bp.DeepNetwork((2, 3, 3 if output == "softmax" else 1), output=output, seed=0)
+    with pytest.raises(ValueError) as info:
+        net.loss(X4, y)
+    assert str(info.value).endswith(shown) and "np." not in str(info.value)

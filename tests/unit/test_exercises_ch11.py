@@ -52,7 +52,20 @@ def bce_dot(z, y):
     return [loss, np.subtract(p, y) / n]
 
 
-@pytest.mark.parametrize("fn", [bce_textbook, bce_stable, bce_loop, bce_dict, bce_dot])
+def bce_tanh_where(z, y):
+    p = 0.5 * (1 + np.tanh(z / 2))  # σ(z) through tanh
+    return -np.mean(np.log(np.where(y == 1, p, 1 - p))), (p - y) / len(z)
+
+
+def bce_log1p(z, y):
+    soft = np.log1p(np.exp(-z))  # −log σ(z)
+    loss = np.mean(y * soft + (1 - y) * (z + soft))
+    return loss, (np.exp(z) / (1 + np.exp(z)) - y) / len(z)
+
+
+@pytest.mark.parametrize(
+    "fn", [bce_textbook, bce_stable, bce_loop, bce_dict, bce_dot, bce_tanh_where, bce_log1p]
+)
 def test_every_right_bce_passes(fn, capsys):
     ok, out = run(ex.check_bce, fn, capsys)
     assert ok is True, out
@@ -71,6 +84,8 @@ def bce_with(mistake):
             "log10": -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)),
             "sum": -np.sum(terms),
             "mse": np.mean((p - y) ** 2),
+            "no-labels": -np.mean(np.log(p)),
+            "n-twice-loss": -np.mean(terms) / n,
         }.get(mistake, -np.mean(terms))
         delta = {
             "no-n": p - y,
@@ -82,6 +97,8 @@ def bce_with(mistake):
             "logits": (z - y) / n,
             "column": ((p - y) / n)[:, None],
             "mean": np.mean(p - y),
+            "int-div": (p - y) // n,
+            "n-twice": (p - y) / n / n,
         }.get(mistake, (p - y) / n)
         if mistake == "order":
             return delta, loss
@@ -115,6 +132,10 @@ def bce_with(mistake):
         ("order", "in the other order"),
         ("one-value", "should return two values"),
         ("in-place", "changed its input z in place"),
+        ("no-labels", "the labels are missing"),
+        ("n-twice-loss", "divided by n twice"),
+        ("int-div", "integer division"),
+        ("n-twice", "divided by n twice"),
     ],
 )
 def test_each_bce_mistake_is_named(mistake, words, capsys):
@@ -169,7 +190,15 @@ def ce_dot_dict(A, W, b, y):
     return {"dW": np.dot(A.T, delta), "db": np.ones(len(y)) @ delta}
 
 
-@pytest.mark.parametrize("fn", [ce_stable, ce_einsum, ce_loops, ce_dot_dict])
+def ce_ones_outer(A, W, b, y):
+    n = len(y)
+    Z = A @ W + np.ones((n, 1)) @ b.reshape(1, -1)  # Z = A W + 1 bᵀ
+    P = np.exp(Z - np.logaddexp.reduce(Z, axis=1, keepdims=True))
+    G = P - np.eye(W.shape[1])[y]  # P − Y, the 1/n applied below
+    return A.T @ G / n, G.mean(axis=0)
+
+
+@pytest.mark.parametrize("fn", [ce_stable, ce_einsum, ce_loops, ce_dot_dict, ce_ones_outer])
 def test_every_right_softmax_ce_backward_passes(fn, capsys):
     ok, out = run(ex.check_softmax_ce_backward, fn, capsys)
     assert ok is True, out
@@ -179,7 +208,7 @@ def test_every_right_softmax_ce_backward_passes(fn, capsys):
 def ce_with(mistake):
     def backward(A, W, b, y):
         n, m = len(y), W.shape[1]
-        Z = A @ W + b
+        Z = A @ W if mistake == "no-bias" else A @ W + b
         axis = 0 if mistake == "axis" else 1
         if mistake == "naive":
             P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
@@ -189,20 +218,27 @@ def ce_with(mistake):
         else:
             P = np.exp(Z - Z.max(axis=axis, keepdims=True))
             P = P / P.sum(axis=axis, keepdims=True)
-        Y = y[:, None] if mistake == "no-one-hot" else np.eye(m)[y]
+        Y = y[:, None] if mistake == "no-one-hot" else np.eye(m)[y - (mistake == "shifted")]
         delta = {
             "sign": (Y - P) / n,
             "no-n": P - Y,
             "logits": (Z - Y) / n,
             "diag": (P - Y) * P * (1 - P) / n,
             "mean-all": (P - Y) / (n * m),
+            "int-div": (P - Y) // n,
         }.get(mistake, (P - Y) / n)
         dW = delta.T @ A if mistake == "transposed" else A.T @ delta
         db = {"b-mean": delta.mean(axis=0), "b-axis": delta.sum(axis=1)}.get(
             mistake, delta.sum(axis=0)
         )
+        if mistake == "jacobian":  # the chain through eq-softmax-jacobian, divided by P
+            J = P[:, :, None] * np.eye(m) - P[:, :, None] * P[:, None, :]  # (n, m, m)
+            delta = np.einsum("jc,jck->jk", -Y / (n * P), J)
+            dW, db = A.T @ delta, delta.sum(axis=0)
         if mistake == "in-place":
             A -= 1.0
+        if mistake == "order":
+            return db, dW
         return dW, db
 
     return backward
@@ -224,6 +260,11 @@ def ce_with(mistake):
         ("naive", "overflowed"),
         ("global-max", "each row's own largest logit"),
         ("in-place", "changed its input A in place"),
+        ("no-bias", "the bias b is missing"),
+        ("shifted", "shifted by a column"),
+        ("int-div", "integer division"),
+        ("order", "in the other order"),
+        ("jacobian", "a division by P"),
     ],
 )
 def test_each_softmax_ce_mistake_is_named(mistake, words, capsys):
@@ -255,7 +296,13 @@ def lsm_list(Z):
     return [list(row) for row in lsm_stable(Z)]
 
 
-@pytest.mark.parametrize("fn", [lsm_stable, lsm_logaddexp, lsm_loops, lsm_list])
+def lsm_in_place(Z):
+    Z -= np.amax(Z, 1).reshape(-1, 1)  # on the checker's copy
+    Z -= np.log(np.exp(Z).sum(axis=1, keepdims=True))
+    return Z
+
+
+@pytest.mark.parametrize("fn", [lsm_stable, lsm_logaddexp, lsm_loops, lsm_list, lsm_in_place])
 def test_every_right_log_softmax_passes(fn, capsys):
     ok, out = run(ex.check_log_softmax, fn, capsys)
     assert ok is True, out
@@ -295,6 +342,10 @@ def lsm_with(mistake):
             return Z - Z.max() - np.log(np.exp(Z - Z.max()).sum())
         if mistake == "sign":
             return top + np.log(np.exp(Z - top).sum(axis=1, keepdims=True)) - Z
+        if mistake == "log10":
+            return Z - top - np.log10(np.exp(Z - top).sum(axis=1, keepdims=True))
+        if mistake == "mean":
+            return Z - top - np.log(np.exp(Z - top).mean(axis=1, keepdims=True))
         if mistake == "no-keepdims":
             return Z - Z.max(axis=1) - np.log(np.exp(Z - top).sum(axis=1, keepdims=True))
         return lsm_stable(Z)
@@ -315,6 +366,8 @@ def lsm_with(mistake):
         ("whole-array", "one sum over the whole array"),
         ("sign", "wrong sign"),
         ("no-keepdims", "broadcast"),
+        ("log10", "np.log10"),
+        ("mean", "np.mean where the sum belongs"),
     ],
 )
 def test_each_log_softmax_mistake_is_named(mistake, words, capsys):
@@ -382,7 +435,8 @@ def test_code_that_raises_gets_its_exception_reported(capsys):
 @pytest.mark.parametrize(
     "answer",
     [None, "abc", 3, lambda: 1, lambda *a: "text", lambda *a: (None, None),
-     lambda *a: {"x": 1}, lambda *a: np.nan, lambda *a: (1, 2, 3)],
+     lambda *a: {"x": 1}, lambda *a: np.nan, lambda *a: (1, 2, 3),
+     lambda *a: ([[1.0, 2.0], [3.0]], [1.0])],
 )  # fmt: skip
 def test_garbage_gets_a_verdict_never_an_exception(checker, answer, capsys):
     ok, out = run(checker, answer, capsys)

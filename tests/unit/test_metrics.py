@@ -73,3 +73,13 @@ def test_bad_labels_are_refused_naming_the_argument(y, pred, error, words):
 def test_a_bad_number_of_classes_is_refused(m, error):
     with pytest.raises(error, match="m"):
         bp.confusion_matrix([0, 1, 2], [0, 1, 2], m=m)
+
+
+def test_a_column_of_labels_or_probabilities_is_read_as_one_value_per_sample():
+    """A sigmoid output's P is (n, 1) inside the network; argmax over one column would call
+    every sample class 0 and report a wrong accuracy without a word."""
+    y = np.array([0, 1, 1, 0])
+    p = np.array([0.1, 0.9, 0.8, 0.3])
+    assert bp.accuracy(y, p) == 1.0
+    assert bp.accuracy(y[:, None], p) == bp.accuracy(y, p[:, None]) == 1.0
+    assert np.array_equal(bp.confusion_matrix(y, p[:, None]), [[2, 0], [0, 2]])

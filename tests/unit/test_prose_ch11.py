@@ -8,6 +8,7 @@ with ";", so an {eval} right after such a cell shows nothing.
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,37 @@ def test_no_eval_follows_a_cell_that_ends_with_a_semicolon():
             quiet = src.rstrip().endswith(";")
         elif "{eval}" in src:
             assert not quiet, f"an {{eval}} right after a cell ending in ';' shows nothing:\n{src}"
+
+
+def _glyphs(tex: str) -> int:
+    """A rough count of the glyphs one line of TeX sets across the page (fractions stack)."""
+    for _ in range(3):  # \frac{a}{b} is as wide as the wider of a and b
+        tex = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: max(m[1], m[2], key=len), tex)
+    tex = re.sub(r"[_^]\{[^{}]*\}|[_^].", "", tex)  # sub- and superscripts sit small
+    tex = re.sub(r"\\(operatorname|text|mathbf)\{([^{}]*)\}", r"\2", tex)
+    tex = re.sub(r"\\(left|right|Big|bigl|bigr|,|;|quad|!)", "", tex)
+    tex = re.sub(r"\\[A-Za-z]+", "x", tex)  # one glyph per command
+    return len(re.sub(r"[{}\\\s]", "", tex))
+
+
+def test_display_equations_fit_a_phone():
+    """Long equations are gathered onto several lines, as chapter 9's are, never set side by
+    side with \\qquad: a phone's width holds about 25 glyphs of display math."""
+    cells = json.loads(CH11.read_text())["cells"]
+    wide = []
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            continue
+        for block in re.findall(r"\$\$(.*?)\$\$", "".join(cell["source"]), re.S):
+            wide += [ln.strip() for ln in block.split("\n") if r"\qquad" in ln]
+            wide += [ln.strip() for ln in block.split("\n") if _glyphs(ln) > 25]
+    assert not wide, f"display-math lines too wide for a phone: {wide}"
+
+
+def test_softmax_numbers_the_classes_from_0_like_the_labels():
+    """Labels are 0 .. m − 1 and class y_j is column y_j (np.eye(m)[y]), so eq-softmax counts
+    the same way; numbered from 1 it made P_{j,1}, "class 1" in eq-ce, the first class."""
+    text = "".join("".join(c["source"]) for c in json.loads(CH11.read_text())["cells"])
+    softmax = re.search(r"\$\$([^$]*)\$\$ \(eq-softmax\)", text)[1]
+    assert r"\sum_{k=0}^{m-1}" in softmax and r"c = 0, \dots, m - 1" in softmax
+    assert r"\sigma(z_1 - z_0)" in text  # the two-class softmax: P(class 1)

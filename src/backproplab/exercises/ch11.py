@@ -6,6 +6,8 @@ so the checkers judge against the chapter's equations, not against the package's
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .machinery import (
@@ -81,9 +83,12 @@ def _bce_variants(z, y, p, n):
         ("log base 10 (np.log10): the log here is the natural one, np.log", loss / np.log(10)),
         ("log base 2 (np.log2): the log here is the natural one, np.log", loss / np.log(2)),
         ("this is the squared loss mean((p − y)²), not the cross-entropy", np.mean((p - y) ** 2)),
+        ("the labels are missing: a sample's term is log p where y = 1 and log(1 − p) where "
+         "y = 0, so −mean(log p) scores every sample as class 1", -np.mean(np.log(p))),
     ]  # fmt: skip
     if n > 2:
-        loss_wrong.append(("the sum over the samples, not the mean: divide by n", n * loss))
+        loss_wrong += [("the sum over the samples, not the mean: divide by n", n * loss),
+                       ("divided by n twice: np.mean already divides by n", loss / n)]  # fmt: skip
     s = p * (1 - p)  # σ'(z)
     delta_wrong = [
         ("wrong sign: Δ = (p − y)/n, not (y − p)/n", (y - p) / n),
@@ -96,10 +101,11 @@ def _bce_variants(z, y, p, n):
         ("this is ∂L/∂p, not ∂L/∂z: the chain-rule factor σ′(z) = p(1 − p) is missing",
          (p - y) / (s * n)),
         ("the logits z were used where the probabilities p = σ(z) belong", (z - y) / n),
+        ("integer division: // floors (p − y)/n to −1 or 0; divide with /", (p - y) // n),
     ]  # fmt: skip
     if n > 2:
-        delta_wrong.append(("n × too large: you forgot to divide by n — the loss is the MEAN",
-                            p - y))  # fmt: skip
+        delta_wrong += [("n × too large: you forgot to divide by n — the loss is the MEAN", p - y),
+                        ("divided by n twice: (p − y)/n holds the only 1/n", (p - y) / n**2)]  # fmt: skip
     return loss, loss_wrong, (p - y) / n, delta_wrong
 
 
@@ -160,6 +166,11 @@ def _ce_deltas(A, W, b, y):
         ("divided by n·m (np.mean over the whole array): the loss averages over the n samples "
          "only", (P - Y) / (n * m)),
         ("twice the right value: the 2 belongs to the squared loss", 2 * right),
+        ("the bias b is missing from the logits: Z = A W + b (the row b added to every row)",
+         (np.exp(_log_softmax(A @ W)) - Y) / n),
+        ("the one-hot is shifted by a column: the labels are 0 … m − 1 and class y[j] is "
+         "column y[j], so Y = np.eye(m)[y], not np.eye(m)[y − 1]", (P - _one_hot(y - 1, m)) / n),
+        ("integer division: // floors (P − Y)/n to −1 or 0; divide with /", (P - Y) // n),
     ]  # fmt: skip
     if n > 2:
         wrong.append(("n × too large: you forgot to divide by n — the loss is the MEAN", P - Y))
@@ -176,8 +187,13 @@ def check_softmax_ce_backward(backward, seed=None):
         A, W, b, y = _ce_problem(rng, n, d, m, huge)
         where = f"n = {n}, d = {d}, m = {m}" + (", logits near ±1000" if huge else "")
         inputs = {"A": A, "W": W, "b": b, "y": y}
-        out = _call_fresh(backward, inputs, "softmax_ce_backward", _CE_SIG, where)
+        quiet = {"over": "warn", "divide": "warn", "invalid": "warn", "under": "ignore"}
+        with warnings.catch_warnings(record=True) as caught, np.errstate(**quiet):
+            warnings.simplefilter("always")  # the route to a NaN, for its diagnosis only
+            out = _call_fresh(backward, inputs, "softmax_ce_backward", _CE_SIG, where)
+        warned = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
         dW, db = _pair(out, ("dW", "db"), where, "dW and db")
+        _swapped_grads(dW, db, d, m, where)
         right, wrong = _ce_deltas(A, W, b, y)
         dW_wrong = [(text, A.T @ delta) for text, delta in wrong]
         dW_wrong.insert(0, ("transposed: dW = Aᵀ Δ has W's shape (d, m), not Δᵀ A", right.T @ A))
@@ -189,8 +205,8 @@ def check_softmax_ce_backward(backward, seed=None):
         ]
         _summed_over_classes(db, n, m, where)
         if huge:
-            _finite_or_overflow("dW", dW, where)
-            _finite_or_overflow("db", db, where)
+            _finite_or_overflow("dW", dW, where, warned)
+            _finite_or_overflow("db", db, where, warned)
         _compare("dW", dW, A.T @ right, where, dW_wrong + _scaled([("", A.T @ right)]),
                  "dW = Aᵀ Δ with Δ = (P − Y)/n")  # fmt: skip
         _compare("db", db, right.sum(axis=0), where, db_wrong + _scaled([("", right.sum(0))]),
@@ -199,6 +215,22 @@ def check_softmax_ce_backward(backward, seed=None):
         f"softmax_ce_backward is right on {len(CE_PROBLEMS)} output layers, logits near ±1000 "
         "included."
     )
+
+
+def _swapped_grads(dW, db, d, m, where):
+    """Name (db, dW) returned in place of (dW, db)."""
+    try:
+        shapes = [
+            np.shape(v) if isinstance(v, (np.ndarray, list, tuple)) else None for v in (dW, db)
+        ]
+    except ValueError:  # a ragged list: _compare names it
+        return
+    if shapes == [(m,), (d, m)] and d > 1:
+        raise _Wrong(
+            f"dW has shape ({m},) and db has shape ({d}, {m}): the two are in the other order "
+            f"({where})",
+            "return dW first, then db: `return dW, db`",
+        )
 
 
 def _summed_over_classes(db, n, m, where):
@@ -215,18 +247,26 @@ def _summed_over_classes(db, n, m, where):
         )
 
 
-def _finite_or_overflow(label, value, where):
+def _finite_or_overflow(label, value, where, warned=()):
     try:
         arr = np.asarray(value, dtype=np.float64)
     except Exception:
         return  # _compare names it
-    if arr.size and not np.all(np.isfinite(arr)):
-        raise _Wrong(
+    if not arr.size or np.all(np.isfinite(arr)):
+        return
+    if not any("overflow" in w for w in warned) and any("divide by zero" in w for w in warned):
+        raise _Wrong(  # the chain through the Jacobian, taken literally
             f"{label} holds NaN or inf ({where})",
-            "diagnosis: the softmax overflowed (exp(1000) is inf, and inf / inf is NaN) or "
-            "underflowed (0 / 0); subtract each row's own largest logit before np.exp — "
-            "Z.max(axis=1, keepdims=True) — which changes the softmax not at all",
+            "diagnosis: a division by P — at these logits a probability rounds to 0 "
+            "(e^−2000), so −Y/(nP) is inf and inf × 0 is NaN; use the cancelled form "
+            "Δ = (P − Y)/n, which never divides by P",
         )
+    raise _Wrong(
+        f"{label} holds NaN or inf ({where})",
+        "diagnosis: the softmax overflowed (exp(1000) is inf, and inf / inf is NaN) or "
+        "underflowed (0 / 0); subtract each row's own largest logit before np.exp — "
+        "Z.max(axis=1, keepdims=True) — which changes the softmax not at all",
+    )
 
 
 # -- a stable log-softmax --------------------------------------------------------------
@@ -257,6 +297,10 @@ def _lsm_variants(Z):
         ("one sum over the whole array: the log-sum-exp is per row (axis=1, keepdims=True)",
          Z - Z.max() - np.log(np.exp(Z - Z.max()).sum())),
         ("wrong sign", -right),
+        ("log base 10 (np.log10): the log here is the natural one, np.log",
+         Z - top - np.log10(np.exp(Z - top).sum(axis=1, keepdims=True))),
+        ("np.mean where the sum belongs: log-sum-exp is the log of the SUM of exp(Z − max)",
+         Z - top - np.log(np.exp(Z - top).mean(axis=1, keepdims=True))),
     ]  # fmt: skip
 
 
