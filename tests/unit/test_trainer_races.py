@@ -3,7 +3,8 @@
 The reported bug: in JupyterLab, a setting changed just before play could reach the kernel
 after play (its widget's message held back behind its previous one); the reset it starts
 set `playing` to False, and the run stopped after one frame. `FrontEnd` (front_end.py)
-replays such orders through the widgets' ``set_state``, as the kernel receives them.
+replays such orders through the widgets' ``set_state``, as the kernel receives them. The
+kernel handles one message at a time, so a message sent "during" a reset arrives after it.
 """
 
 import pytest
