@@ -140,8 +140,8 @@ class Playground:
 
     # -- what the buttons and the timer call ---------------------------------------------
     def reset(self) -> None:
-        """Stop, and start afresh from the current settings: new data, network and history."""
-        self.play.playing = False
+        """Start afresh from the current settings: new data, network and history. Play goes
+        on as it was: a setting changed just before play can reach the kernel after it."""
         s = self.session
         if not s.data_given:
             s.dataset, s.n, s.classes = self.dataset.value, self.n.value, self.classes.value

@@ -163,8 +163,8 @@ class Trainer:
 
     # -- what the buttons and the timer call ---------------------------------------------
     def reset(self) -> None:
-        """Stop, and start afresh from the current settings: new data, network and history."""
-        self.play.playing = False
+        """Start afresh from the current settings: new data, network and history. Play goes
+        on as it was: a setting changed just before play can reach the kernel after it."""
         for name in ("lr", "optimizer", "seed", *_RESET_ON):
             setattr(self.session, name, self.control(name).value)
         self.session.reset()

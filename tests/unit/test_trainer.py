@@ -153,7 +153,7 @@ def test_changing_a_data_or_architecture_setting_starts_afresh(name, value):
     trainer.start()
     _tick(trainer, 2)
     trainer.control(name).value = value
-    assert trainer.history.epochs == 0 and not trainer.play.playing
+    assert trainer.history.epochs == 0 and trainer.play.playing  # afresh, still playing
     settings = dict(hidden=10, activation="sigmoid", n=100, noise=0.05, seed=0) | {name: value}
     data = bp.bump_data(settings["n"], settings["noise"], settings["seed"])
     net = bp.Network(settings["hidden"], settings["activation"], settings["seed"])

@@ -40,7 +40,7 @@ def test_changing_the_layers_control_starts_afresh_with_the_new_depth():
     trainer.start()
     _tick(trainer, 2)
     trainer.control("layers").value = 3
-    assert trainer.history.epochs == 0 and not trainer.play.playing
+    assert trainer.history.epochs == 0 and trainer.play.playing  # afresh, still playing
     assert trainer.net.sizes == (1, 5, 5, 5, 1)
     np.testing.assert_array_equal(
         trainer.net.params["W2"], bp.DeepNetwork((1, 5, 5, 5, 1), "sigmoid", 0).params["W2"]
