@@ -103,10 +103,17 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/deep.py
 	$(BIN)/python benchmarks/autograd.py
 
-adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://...
-	$(BIN)/python tools/adapt.py --url $(call shell-quote,$(value URL)) --title $(call shell-quote,$(value TITLE)) \
-		--authors $(call shell-quote,$(value AUTHORS)) --hub $(call shell-quote,$(value HUB)) \
-		--branch $(call shell-quote,$(value BRANCH))
+# make adapt's values come from the command line only: an exported BRANCH or TITLE in the shell
+# (or a variable of the same name in another Makefile) must not rename the course silently.
+from-command-line = $(if $(filter command line,$(origin $(1))),$(value $(1)))
+
+adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://... BRANCH=...
+	$(BIN)/python tools/adapt.py \
+		--url $(call shell-quote,$(call from-command-line,URL)) \
+		--title $(call shell-quote,$(call from-command-line,TITLE)) \
+		--authors $(call shell-quote,$(call from-command-line,AUTHORS)) \
+		--hub $(call shell-quote,$(call from-command-line,HUB)) \
+		--branch $(call shell-quote,$(call from-command-line,BRANCH))
 
 student-branch: student ## Commit the student copies (no solutions, tests or instructors' pages) to the branch `student`
 	$(BIN)/python tools/student_branch.py --student-dir "$(STUDENT_DIR)"
