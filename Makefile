@@ -24,7 +24,7 @@ AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2
 AXE_JS := _build/axe/$(AXE_VERSION)/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish adapt student-branch
+.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish publish-confirmed adapt nbgrader-run student-branch
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -55,6 +55,11 @@ student: $(STAMP) ## Write the student copies (no solutions, no instructors' pag
 
 nbgrader: $(STAMP) ## Write the code exercises as an nbgrader course to _build/nbgrader
 	$(BIN)/python tools/nbgrader_course.py --out "$(NBGRADER_DIR)"
+
+nbgrader-run: $(STAMP) ## One nbgrader command in the course of make nbgrader: CMD="autograde 03-chain-rule"
+	@test -n "$(CMD)" || { echo 'Say which: make nbgrader-run CMD="generate_assignment 03-chain-rule"'; exit 2; }
+	@# nbgrader runs `alembic` from the same environment, so .venv/bin goes first on PATH.
+	cd "$(NBGRADER_DIR)" && PATH="$(abspath $(BIN)):$$PATH" "$(abspath $(BIN))/nbgrader" $(CMD)
 
 lab: $(STAMP) ## Open the chapters in JupyterLab
 	$(BIN)/jupyter lab chapters
@@ -119,9 +124,14 @@ student-branch: student ## Commit the student copies (no solutions, tests or ins
 	$(BIN)/python tools/student_branch.py --student-dir "$(STUDENT_DIR)"
 
 publish: $(STAMP) ## Build, then push the site to the gh-pages branch of origin (asks first; YES=1 skips)
-	$(BIN)/python tools/publish.py --remote $(call shell-quote,$(REMOTE)) $(if $(filter 1 y yes true,$(YES)),--yes)
-	$(MAKE) book
-	$(BIN)/python -m pip install -q ghp-import==2.1.0
+	@# publish.py exits 0 to go ahead, 3 when the answer is "n" (nothing to do, not an error).
+	@status=0; $(BIN)/python tools/publish.py --remote $(call shell-quote,$(REMOTE)) \
+		$(if $(filter 1 y yes true,$(YES)),--yes) || status=$$?; \
+	if [ $$status -eq 3 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	$(MAKE) --no-print-directory publish-confirmed
+
+# make publish's second half, once confirmed: build, then push with ghp-import (requirements-dev).
+publish-confirmed: book
 	$(BIN)/ghp-import -n -p -f -r $(call shell-quote,$(REMOTE)) _build/html
 	@echo "Pushed. The site updates within a minute or two (Settings -> Pages: branch gh-pages)."
 

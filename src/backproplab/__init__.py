@@ -23,6 +23,7 @@ from .autograd import Tensor
 from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
 from .deep import DeepNetwork, init_deep_params, layer_grad_norms, start_grad_norms
 from .diagram import draw_graph, draw_tensor_graph
+from .experiment import ACTIVATION, EPOCHS, HIDDEN, INIT, LR, SEED, N  # bp.N ..., as documented
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps
 from .loop import loop_epoch, loop_loss_and_grads
@@ -110,3 +111,4 @@ __all__ = [
     "plot_loss",
     "use_style",
 ]
+__all__ += ["N", "HIDDEN", "ACTIVATION", "INIT", "LR", "EPOCHS", "SEED"]  # bp.N ..., documented

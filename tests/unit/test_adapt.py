@@ -346,3 +346,29 @@ def test_the_student_branch_holds_nothing_an_instructor_would_not_hand_out(tmp_p
     first = run(["git", "rev-parse", "student"], course).stdout.strip()
     run(["make", "-s", "student-branch"], course)
     assert run(["git", "rev-parse", "student"], course).stdout.strip() == first
+
+
+def test_answering_no_to_make_publish_ends_cleanly(tmp_path):
+    """At the terminal, "n" stops make publish with "Nothing pushed." and no make error."""
+    import os
+    import pty
+
+    course = git_repo(tmp_path / "c", "git@github.com:uni/bbh.git")
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    with subprocess.Popen(
+        ["make", "-o", ".venv/.installed", "publish"],
+        cwd=course,
+        env=env,
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as proc:
+        os.write(controller, b"n\n")
+        out, _ = proc.communicate(timeout=120)
+    os.close(controller)
+    os.close(terminal)
+    assert proc.returncode == 0, out
+    assert "Nothing pushed." in out and "Error" not in out, out
+    assert not (course / "_build").exists()  # nothing was built
