@@ -24,7 +24,7 @@ AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2
 AXE_JS := _build/axe/$(AXE_VERSION)/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish publish-confirmed adapt nbgrader-run student-branch
+.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish publish-confirmed adapt nbgrader-run pdf test-pdf test-adoption student-branch
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -60,6 +60,15 @@ nbgrader-run: $(STAMP) ## One nbgrader command in the course of make nbgrader: C
 	@test -n "$(CMD)" || { echo 'Say which: make nbgrader-run CMD="generate_assignment 03-chain-rule"'; exit 2; }
 	@# nbgrader runs `alembic` from the same environment, so .venv/bin goes first on PATH.
 	cd "$(NBGRADER_DIR)" && PATH="$(abspath $(BIN)):$$PATH" "$(abspath $(BIN))/nbgrader" $(CMD)
+
+pdf: $(STAMP) ## Print the book: _build/pdf/student.pdf (no solutions) and _build/pdf/instructor.pdf
+	$(BIN)/python tools/pdf.py --out _build/pdf
+
+test-pdf: pdf ## make pdf, then check both PDFs (pages, chapter titles, no raw TeX, no solutions for students, every figure)
+	$(PYTEST) tests/pdf -q
+
+test-adoption: $(STAMP) ## In a temporary clone, every change the instructors' pages suggest, tested after each (~30 min)
+	$(PYTEST) tests/adoption -q -s
 
 lab: $(STAMP) ## Open the chapters in JupyterLab
 	$(BIN)/jupyter lab chapters
