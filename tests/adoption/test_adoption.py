@@ -127,6 +127,9 @@ def test_every_documented_change_keeps_the_course_green(tmp_path):
                 + ["-n", "2", "--dist", "loadscope", "-q", "-p", "no:cacheprovider", "chapters"],
             )
             steps(f"make book, {name} = {value}", ["make", "-s", "-o", ".venv/.installed", "book"])
+            # The landing page's heading is the title exactly as typed, apostrophe included.
+            landing = (course / "_build/html/chapters/01-welcome.html").read_text(encoding="utf8")
+            assert html.unescape(re.search(r"<h1>(.*?)<", landing)[1]) == TITLE
             # The setting just changed must be gone from every page (the noise with its floor).
             changed = {name, "NOISE_FLOOR"} if name == "NOISE" else {name}
             stale = stale_in_built_pages(course / "_build" / "html", old)
