@@ -48,16 +48,27 @@ SELF_COPYING = ["tests/unit/test_adopter_path.py", "tests/unit/test_author_guide
 
 
 class Steps:
-    """Runs the adopter's commands in the clone and keeps how long each took."""
+    """Runs the adopter's commands in the clone, keeps how long each took, and goes on after a
+    failure (as an instructor would), so that one run reports every step that breaks."""
 
     def __init__(self, course: Path):
-        self.course, self.rows = course, []
+        self.course, self.rows, self.failures = course, [], []
 
     def __call__(self, label: str, args: list[str], timeout: float = 1800):
         start = time.perf_counter()
-        result = run(args, self.course, timeout=timeout)
-        self.rows.append((label, time.perf_counter() - start))
+        try:
+            result = run(args, self.course, timeout=timeout)
+        except AssertionError as failure:
+            self.failures.append(f"{label}:\n{str(failure)[-3000:]}")
+            result = None
+        self.rows.append(
+            (label + (" FAILED" if result is None else ""), time.perf_counter() - start)
+        )
         return result
+
+    def check(self, label: str, ok: bool, detail: str = "") -> None:
+        if not ok:
+            self.failures.append(f"{label}: {detail}")
 
     def unit_tests(self, label: str, *extra: str):
         ignore = [f"--ignore={path}" for path in SELF_COPYING]
@@ -129,12 +140,13 @@ def test_every_documented_change_keeps_the_course_green(tmp_path):
             steps(f"make book, {name} = {value}", ["make", "-s", "-o", ".venv/.installed", "book"])
             # The landing page's heading is the title exactly as typed, apostrophe included.
             landing = (course / "_build/html/chapters/01-welcome.html").read_text(encoding="utf8")
-            assert html.unescape(re.search(r"<h1>(.*?)<", landing)[1]) == TITLE
+            heading = html.unescape(re.search(r"<h1>(.*?)<", landing)[1])
+            steps.check("the landing page's heading", heading == TITLE, heading)
             # The setting just changed must be gone from every page (the noise with its floor).
             changed = {name, "NOISE_FLOOR"} if name == "NOISE" else {name}
             stale = stale_in_built_pages(course / "_build" / "html", old)
             stale = [s for s in stale if s.split(": old ")[1].split(":")[0] in changed]
-            assert stale == [], "\n".join(stale)
+            steps.check(f"no old {name} on the built pages", stale == [], "\n".join(stale))
 
         # 3. A new exercise, by the author's guide.
         from guide_steps import LABEL, NOTEBOOK, add_throwaway_exercise
@@ -151,22 +163,25 @@ def test_every_documented_change_keeps_the_course_green(tmp_path):
 
         # 4. The nbgrader course, the new exercise graded end to end.
         steps("make nbgrader", ["make", "-s", "-o", ".venv/.installed", "nbgrader"])
-        assert (course / "_build/nbgrader/source/02-problem/02-problem.ipynb").exists()
+        nbgrader_source = course / "_build/nbgrader/source/02-problem/02-problem.ipynb"
+        steps.check("the new exercise's chapter is an assignment", nbgrader_source.exists())
         steps(
             "nbgrader round trip of the new exercise's chapter",
             [sys.executable, "-m", "pytest", "tests/unit/test_nbgrader.py", "-q"]
             + ["-p", "no:cacheprovider", "-k", "02-problem or make_nbgrader"],
         )
-        assert LABEL in (course / "tests/unit/test_nbgrader.py").read_text(encoding="utf8")
+        grading = (course / "tests/unit/test_nbgrader.py").read_text(encoding="utf8")
+        steps.check("the grading test knows the new exercise", LABEL in grading)
 
         # 5. The student branch.
         steps("make student-branch", ["make", "-s", "-o", ".venv/.installed", "student-branch"])
         readme = run(["git", "show", "student:README.md"], course).stdout
-        assert readme.splitlines()[0] == f"# {TITLE}"
+        steps.check("the student branch's README title", readme.startswith(f"# {TITLE}\n"))
 
         # 6. The printed book, read back.
         steps("make pdf", ["make", "-s", "-o", ".venv/.installed", "pdf"], timeout=3600)
         steps("the PDFs, read back", [sys.executable, "-m", "pytest", "tests/pdf", "-q"])
+        assert steps.failures == [], "\n\n".join(steps.failures)
     finally:
         report = steps.report()
         (ROOT / "test-artifacts").mkdir(exist_ok=True)
