@@ -67,7 +67,8 @@ def build_site(out: Path) -> Path:
     jb = Path(sys.executable).with_name("jupyter-book")
     args = [str(jb), "build", str(ROOT), "--builder", "singlehtml"]
     args += ["--config", str(out / "_config.yml"), "--path-output", str(site)]
-    subprocess.run(args + ["-W", "-n", "--keep-going"], check=True)
+    if subprocess.run(args + ["-W", "-n", "--keep-going"]).returncode != 0:
+        raise SystemExit("make pdf: the one-page build of the book failed (its log is above)")
     return site / "_build" / "singlehtml"
 
 
