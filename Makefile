@@ -24,7 +24,7 @@ AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2
 AXE_JS := _build/axe/$(AXE_VERSION)/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish adapt student-branch
+.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish publish-confirmed adapt nbgrader-run pdf test-pdf test-adoption student-branch
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -55,6 +55,20 @@ student: $(STAMP) ## Write the student copies (no solutions, no instructors' pag
 
 nbgrader: $(STAMP) ## Write the code exercises as an nbgrader course to _build/nbgrader
 	$(BIN)/python tools/nbgrader_course.py --out "$(NBGRADER_DIR)"
+
+nbgrader-run: $(STAMP) ## One nbgrader command in the course of make nbgrader: CMD="autograde 03-chain-rule"
+	@test -n "$(CMD)" || { echo 'Say which: make nbgrader-run CMD="generate_assignment 03-chain-rule"'; exit 2; }
+	@# nbgrader runs `alembic` from the same environment, so .venv/bin goes first on PATH.
+	cd "$(NBGRADER_DIR)" && PATH="$(abspath $(BIN)):$$PATH" "$(abspath $(BIN))/nbgrader" $(CMD)
+
+pdf: $(STAMP) ## Print the book: _build/pdf/student.pdf (no solutions) and _build/pdf/instructor.pdf
+	$(BIN)/python tools/pdf.py --out _build/pdf
+
+test-pdf: pdf ## make pdf, then check both PDFs (pages, chapter titles, no raw TeX, no solutions for students, every figure)
+	$(PYTEST) tests/pdf -q
+
+test-adoption: $(STAMP) ## In a temporary clone, every change the instructors' pages suggest, tested after each (~30 min)
+	$(PYTEST) tests/adoption -q -s
 
 lab: $(STAMP) ## Open the chapters in JupyterLab
 	$(BIN)/jupyter lab chapters
@@ -106,18 +120,30 @@ bench: $(STAMP) ## Speed comparisons, printed as ratios
 	$(BIN)/python benchmarks/gradient_cost.py
 	$(BIN)/python benchmarks/digits.py
 
-adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://...
-	$(BIN)/python tools/adapt.py --url $(call shell-quote,$(value URL)) --title $(call shell-quote,$(value TITLE)) \
-		--authors $(call shell-quote,$(value AUTHORS)) --hub $(call shell-quote,$(value HUB)) \
-		--branch $(call shell-quote,$(value BRANCH))
+# make adapt's values come from the command line only: an exported BRANCH or TITLE in the shell
+# (or a variable of the same name in another Makefile) must not rename the course silently.
+from-command-line = $(if $(filter command line,$(origin $(1))),$(value $(1)))
+
+adapt: $(STAMP) ## Name the course yours everywhere: URL=https://github.com/o/r TITLE="..." AUTHORS="A; B" HUB=https://... BRANCH=...
+	$(BIN)/python tools/adapt.py \
+		--url $(call shell-quote,$(call from-command-line,URL)) \
+		--title $(call shell-quote,$(call from-command-line,TITLE)) \
+		--authors $(call shell-quote,$(call from-command-line,AUTHORS)) \
+		--hub $(call shell-quote,$(call from-command-line,HUB)) \
+		--branch $(call shell-quote,$(call from-command-line,BRANCH))
 
 student-branch: student ## Commit the student copies (no solutions, tests or instructors' pages) to the branch `student`
 	$(BIN)/python tools/student_branch.py --student-dir "$(STUDENT_DIR)"
 
 publish: $(STAMP) ## Build, then push the site to the gh-pages branch of origin (asks first; YES=1 skips)
-	$(BIN)/python tools/publish.py --remote $(call shell-quote,$(REMOTE)) $(if $(filter 1 y yes true,$(YES)),--yes)
-	$(MAKE) book
-	$(BIN)/python -m pip install -q ghp-import==2.1.0
+	@# publish.py exits 0 to go ahead, 3 when the answer is "n" (nothing to do, not an error).
+	@status=0; $(BIN)/python tools/publish.py --remote $(call shell-quote,$(REMOTE)) \
+		$(if $(filter 1 y yes true,$(YES)),--yes) || status=$$?; \
+	if [ $$status -eq 3 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	$(MAKE) --no-print-directory publish-confirmed
+
+# make publish's second half, once confirmed: build, then push with ghp-import (requirements-dev).
+publish-confirmed: book
 	$(BIN)/ghp-import -n -p -f -r $(call shell-quote,$(REMOTE)) _build/html
 	@echo "Pushed. The site updates within a minute or two (Settings -> Pages: branch gh-pages)."
 

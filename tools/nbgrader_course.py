@@ -16,6 +16,11 @@ Then ``nbgrader generate_assignment`` makes the student version, ``nbgrader auto
 grades submissions, and ``nbgrader generate_feedback`` shows each student the checker's
 diagnosis. The chapters themselves are not changed: this is a build output.
 
+Running it again replaces ``source/`` only. ``nbgrader_config.py`` is written the first time,
+with the course id taken from the repository's name and the title from ``_config.yml`` (both set
+by ``make adapt``); after that it is the instructor's, and kept as they left it, as are the
+gradebook and nbgrader's other folders.
+
     python tools/nbgrader_course.py [--out _build/nbgrader]
 """
 
@@ -31,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +45,7 @@ DEFAULT_POINTS = 2
 POINTS: dict[str, int] = {"ex-loss-and-grads": 4}
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-COURSE_ID = "backprop-by-hand"
+COURSE_ID = "backprop-by-hand"  # when _config.yml names no repository
 CHECK = re.compile(r"\bbp\.exercises\.(check_\w+)\(")
 LABEL = re.compile(r":label:\s*(\S+)")
 # Stub lines that only hold the place of the answer: dropped from the answer cell.
@@ -47,16 +53,17 @@ PLACEHOLDER = re.compile(r"^\s*(\.\.\.|pass|raise NotImplementedError\b.*)$")
 ASSIGN_STUB = re.compile(r"^\s*[^=#]+?=\s*\.\.\.(\s*#.*)?$")
 NOQA = re.compile(r"\s*# noqa: F811.*$")
 
-CONFIG = '''"""nbgrader settings for the course "Backprop by Hand" (written by make nbgrader)."""
+CONFIG = """# nbgrader settings for the course: {title}
+# Written once by make nbgrader, which keeps this file from then on: edit it freely.
 
 c = get_config()  # noqa: F821 (nbgrader provides it)
-c.CourseDirectory.course_id = "{course}"
+c.CourseDirectory.course_id = {course!r}
 c.CourseDirectory.root = "."
 # The released answer cells: the student sees the stub's hints, then this.
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
 # Chapters train small networks; a generous limit per cell.
 c.Execute.timeout = 300
-'''
+"""
 
 
 @dataclass
@@ -187,12 +194,23 @@ def nbgrader_notebook(nb):
     return out
 
 
-def write_course(out: Path, chapters: Path = ROOT / "chapters") -> list[str]:
-    """Write nbgrader_config.py and source/<chapter>/<chapter>.ipynb; return the assignments."""
-    if out.exists():
-        shutil.rmtree(out)
+def course_settings(root: Path = ROOT) -> tuple[str, str]:
+    """(course id, title): the repository's name and the book's title, from _config.yml."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf8"))
+    url = str((config.get("repository") or {}).get("url") or "").rstrip("/")
+    name = re.sub(r"[^a-z0-9_-]+", "-", url.rsplit("/", 1)[-1].lower()).strip("-")
+    return name or COURSE_ID, " ".join(str(config.get("title") or "").split())
+
+
+def write_course(out: Path, chapters: Path = ROOT / "chapters", root: Path = ROOT) -> list[str]:
+    """Write source/<chapter>/<chapter>.ipynb, and nbgrader_config.py unless there is one."""
+    if (out / "source").exists():
+        shutil.rmtree(out / "source")
     (out / "source").mkdir(parents=True)
-    (out / "nbgrader_config.py").write_text(CONFIG.format(course=COURSE_ID))
+    config = out / "nbgrader_config.py"
+    if not config.exists():
+        course, title = course_settings(root)
+        config.write_text(CONFIG.format(course=course, title=title), encoding="utf8")
     assignments = []
     for path in sorted(chapters.glob("*.ipynb")):
         converted = nbgrader_notebook(nbformat.read(path, as_version=4))
@@ -209,10 +227,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "nbgrader")
     args = parser.parse_args(argv)
+    kept = (args.out / "nbgrader_config.py").exists()
     assignments = write_course(args.out)
     print(
         f"nbgrader course in {args.out}: {len(assignments)} assignments ({', '.join(assignments)})"
     )
+    if kept:
+        print(f"Kept your {args.out / 'nbgrader_config.py'} as it was.")
     return 0
 
 

@@ -3,7 +3,8 @@
 `make publish` replaces the gh-pages branch of a git remote (origin unless REMOTE=...) with
 the built site. This script names that remote and the address the site will have, refuses a
 remote that is not on GitHub (GitHub Pages is the only host the push serves), and asks for a
-"y" unless run with --yes (`make publish YES=1`). Exit status 0 means: go ahead.
+"y" unless run with --yes (`make publish YES=1`). Exit status 0 means: go ahead; 3 means the
+answer was no, and make publish stops without an error; anything else is an error.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+DECLINED = 3  # the instructor answered no: nothing to do, and no error
 GITHUB = re.compile(
     r"^(?:https://(?:[^@/]+@)?github\.com/|git@github\.com:|ssh://git@github\.com/)"
     r"(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$"
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     answer = input("Push? [y/N] ").strip().lower()
     if answer not in ("y", "yes"):
         print("Nothing pushed.")
-        return 1
+        return DECLINED
     return 0
 
 

@@ -57,7 +57,7 @@ def git(*args: str, root: Path, env: dict | None = None) -> str:
 
 def readme(title: str, source: str) -> str:
     return (
-        f"# {title}: the student copies\n\n"
+        f"# {title}\n\nThe student copies.\n\n"
         "The chapters in `chapters/` are the course's notebooks with the exercises' solutions\n"
         "removed. Open them from the launch buttons of the course's website, or locally with\n"
         "`pip install -r requirements.txt` and `jupyter lab chapters`.\n\n"

@@ -27,6 +27,7 @@ from .data import NOISE, NOISE_FLOOR, Dataset, bump, bump_data
 from .deep import DeepNetwork, init_deep_params
 from .diagram import draw_graph, draw_tensor_graph
 from .draw import DrawPad
+from .experiment import ACTIVATION, EPOCHS, HIDDEN, INIT, LR, SEED, N  # bp.N ..., as documented
 from .gradcheck import GradCheck, grad_check, numerical_grads, relative_error
 from .gradnorms import layer_grad_norms, start_grad_norms
 from .graph import BackpropSteps, BackwardStep, ForwardStep, backprop_steps, sample_graph
@@ -140,3 +141,4 @@ __all__ = [
     "plot_loss",
     "use_style",
 ]
+__all__ += ["N", "HIDDEN", "ACTIVATION", "INIT", "LR", "EPOCHS", "SEED"]  # bp.N ..., documented

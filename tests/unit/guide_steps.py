@@ -19,6 +19,15 @@ CHECKER = "check_bump"
 LABEL = "ex-code-bump"
 NOTEBOOK = "chapters/02-problem.ipynb"
 MODULE = "src/backproplab/exercises/ch02.py"
+# The files the guide lists, in its order (chNN and NN-... stand for the chapter).
+FILES_IN_ORDER = [
+    "src/backproplab/exercises/chNN.py",
+    "src/backproplab/exercises/__init__.py",
+    "tests/unit/test_exercises.py",
+    "tests/unit/test_nbgrader.py",
+    "chapters/NN-....ipynb",
+    "chapters/exercises.md",
+]
 
 # Step 1: the checker, in the module of its chapter (chapter 2 has none yet: a new module).
 CHECKER_MODULE = '''\
@@ -65,7 +74,12 @@ CASE_ROWS = """\
 """
 NEVER_RAISES_ROW = "    ex.check_bump,\n"
 
-# Step 4: the cells, appended to the chapter (in a real exercise: where the idea comes up).
+# Step 4: its typical wrong answer, for the nbgrader round trip.
+WRONG_ROW = (
+    '    "ex-code-bump": ("bp.sigmoid(10 * x**2) - 0.5", "bp.sigmoid(10 * x**2)", "missing"),\n'
+)
+
+# Step 5: the cells, appended to the chapter (in a real exercise: where the idea comes up).
 EXERCISE_START = """\
 ```{exercise-start} Code the bump
 :label: ex-code-bump
@@ -93,10 +107,10 @@ SOLUTION_END = """\
 ```"""
 CHECK_CELL = "bp.exercises.check_bump(bump);"
 
-# Step 5: its row in the book's index of exercises.
+# Step 6: its row in the book's index of exercises.
 INDEX_ROW = "| {ref}`Code the bump <ex-code-bump>` | code | `check_bump` |\n"
 
-# Step 6: lint and format, before `make test`.
+# Step 7: lint and format, before `make test`.
 FORMAT_COMMANDS = (("ruff", "check", "--fix", "."), ("ruff", "format", "."))
 
 
@@ -138,13 +152,16 @@ def add_throwaway_exercise(root: pathlib.Path) -> str:
     tests = root / "tests/unit/test_exercises.py"
     text = _insert_after(tests.read_text(), "CASES = {\n", CASE_ROWS, tests)
     tests.write_text(_insert_after(text, "FUNCTION_CHECKERS = [\n", NEVER_RAISES_ROW, tests))
-    # 4. the notebook cells
+    # 4. the typical wrong answer the grading test submits
+    grading = root / "tests/unit/test_nbgrader.py"
+    grading.write_text(_insert_after(grading.read_text(), "WRONG = {\n", WRONG_ROW, grading))
+    # 5. the notebook cells
     path = root / NOTEBOOK
     nb = nbformat.read(path, as_version=4)
     nb.cells.extend(_notebook_cells())
     nbformat.validate(nb)
     nbformat.write(nb, path)
-    # 5. the index of exercises: a row at the end of the chapter's table
+    # 6. the index of exercises: a row at the end of the chapter's table
     index = root / "chapters/exercises.md"
     head, _, rest = index.read_text().partition("## {doc}`02-problem`\n")
     if not rest:
@@ -153,7 +170,7 @@ def add_throwaway_exercise(root: pathlib.Path) -> str:
     last = max(i for i, line in enumerate(lines[:20]) if line.startswith("|"))
     lines.insert(last + 1, INDEX_ROW)
     index.write_text(head + "## {doc}`02-problem`\n" + "".join(lines))
-    # 6. lint and format, before make test
+    # 7. lint and format, before make test
     for tool, *args in FORMAT_COMMANDS:
         subprocess.run([_tool(root, tool), *args], cwd=root, check=True, capture_output=True)
     return CHECKER

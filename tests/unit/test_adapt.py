@@ -160,13 +160,19 @@ def test_running_it_again_changes_nothing(course):
 
 def test_a_value_not_given_is_left_alone(course):
     before = read(course)
-    assert adapt.adapt(course, hub="https://hub.uni.edu") == ["_config.yml"]
+    # Whatever hub the course names now (an adopter may have set one already), a new one
+    # changes that one line of _config.yml and nothing else.
+    was = yaml.safe_load(before["_config.yml"])["launch_buttons"]["jupyterhub_url"]
+    hub = "https://hub.other-uni.edu" if was == "https://hub.uni.edu" else "https://hub.uni.edu"
+    assert adapt.adapt(course, hub=hub) == ["_config.yml"]
     after = read(course)
     assert after["CITATION.cff"] == before["CITATION.cff"]
     old, new = yaml.safe_load(before["_config.yml"]), yaml.safe_load(after["_config.yml"])
+    assert new["launch_buttons"]["jupyterhub_url"] == hub
     new["launch_buttons"]["jupyterhub_url"] = old["launch_buttons"]["jupyterhub_url"]
     assert new == old
-    adapt.adapt(course, hub="off")
+    # Setting the old value back restores the file exactly ("off" when there was none).
+    adapt.adapt(course, hub=was or "off")
     assert read(course) == before
 
 
@@ -212,6 +218,10 @@ def test_the_make_target_passes_values_with_spaces_and_quotes(tmp_path):
     assert bad.returncode != 0 and "URL must start with https://" in bad.stderr
     none = subprocess.run(["make", "-s", "adapt"], cwd=course, capture_output=True, text=True)
     assert none.returncode != 0 and "Nothing to change" in none.stderr
+    # Only the command line counts: an exported BRANCH or TITLE in the shell changes nothing.
+    before = read(course)
+    run(["make", "-s", "adapt", f"AUTHORS={AUTHORS}"], course, BRANCH="stray", TITLE="stray")
+    assert read(course) == before
 
 
 # ------------------------------------------------------------------ make publish
@@ -336,3 +346,29 @@ def test_the_student_branch_holds_nothing_an_instructor_would_not_hand_out(tmp_p
     first = run(["git", "rev-parse", "student"], course).stdout.strip()
     run(["make", "-s", "student-branch"], course)
     assert run(["git", "rev-parse", "student"], course).stdout.strip() == first
+
+
+def test_answering_no_to_make_publish_ends_cleanly(tmp_path):
+    """At the terminal, "n" stops make publish with "Nothing pushed." and no make error."""
+    import os
+    import pty
+
+    course = git_repo(tmp_path / "c", "git@github.com:uni/bbh.git")
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    with subprocess.Popen(
+        ["make", "-o", ".venv/.installed", "publish"],
+        cwd=course,
+        env=env,
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as proc:
+        os.write(controller, b"n\n")
+        out, _ = proc.communicate(timeout=120)
+    os.close(controller)
+    os.close(terminal)
+    assert proc.returncode == 0, out
+    assert "Nothing pushed." in out and "Error" not in out, out
+    assert not (course / "_build").exists()  # nothing was built

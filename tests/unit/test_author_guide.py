@@ -8,6 +8,7 @@ the steps in step.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,7 @@ def test_the_guide_shows_every_step_the_test_follows():
         guide.EXPORT_ALL.strip(),
         guide.CASE_ROWS,
         guide.NEVER_RAISES_ROW.strip(),
+        guide.WRONG_ROW.strip(),
         guide.EXERCISE_START,
         guide.STUB,
         guide.EXERCISE_END,
@@ -51,6 +53,9 @@ def test_the_guide_shows_every_step_the_test_follows():
     for tool, *args in guide.FORMAT_COMMANDS:
         assert f".venv/bin/{tool} {' '.join(args)}" in page
     assert page.index(".venv/bin/ruff format .") < page.index("make test")
+    # The guide names every file the steps touch, in the order the steps touch them.
+    files = re.findall(r"^\d\. `([^`]+)`:", page, re.M)
+    assert files == guide.FILES_IN_ORDER, files
     # ruff formats the Python blocks of Markdown pages too: the page must stay as it is.
     check = [str(BIN / "ruff"), "format", "--check", "chapters/instructors.md"]
     assert subprocess.run(check, cwd=ROOT, capture_output=True).returncode == 0
@@ -86,6 +91,22 @@ def test_following_the_guide_adds_an_exercise_that_passes_its_tests(tmp_path):
     _copy_repository(repo)
     name = guide.add_throwaway_exercise(repo)
     assert name == guide.CHECKER
+    # It touched exactly the files the guide lists, and no other.
+    changed = sorted(
+        str(path.relative_to(repo))
+        for path in repo.rglob("*")
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and ".ruff_cache" not in path.parts
+        and (
+            not (ROOT / path.relative_to(repo)).is_file()
+            or (ROOT / path.relative_to(repo)).read_bytes() != path.read_bytes()
+        )
+    )
+    listed = [
+        f.replace("chNN", "ch02").replace("NN-...", "02-problem") for f in guide.FILES_IN_ORDER
+    ]
+    assert changed == sorted(listed), changed
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     env["PYTHONPATH"] = str(repo / "src")  # the copy's package, in pytest and in the kernels
     python = [str(BIN / "python"), "-m"]
@@ -100,5 +121,10 @@ def test_following_the_guide_adds_an_exercise_that_passes_its_tests(tmp_path):
     out = _run([*pytest_cmd, *tests, "-k", key, "-rN"], repo, env)
     assert " passed" in out and int(out.split(" passed")[0].split()[-1]) >= 31, out
     assert "failed" not in out and "skipped" not in out, out
+    # The grading test knows the new exercise's typical wrong answer (its full nbgrader round
+    # trip runs in make test, with every other chapter's).
+    wrong = "tests/unit/test_nbgrader.py::test_every_code_exercise_has_a_typical_wrong_answer"
+    out = _run([*pytest_cmd, wrong, "-rN"], repo, env)
+    assert "1 passed" in out, out
     # The chapter as written, every cell run in a kernel that imports the copy's package.
     _run([*pytest_cmd, "--nbval-lax", "--nbval-current-env", guide.NOTEBOOK], repo, env)

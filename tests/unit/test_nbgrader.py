@@ -134,6 +134,14 @@ def _outside_solutions(nb) -> str:
     return "\n".join(kept)
 
 
+def test_the_course_id_and_title_follow_make_adapt(tmp_path):
+    (tmp_path / "_config.yml").write_text(
+        'title: "Backprop by Hand: Zoë\'s Section"\nrepository:\n  url: https://github.com/Uni/BBH.2026\n',
+        encoding="utf8",
+    )
+    assert course.course_settings(tmp_path) == ("bbh-2026", "Backprop by Hand: Zoë's Section")
+
+
 def test_every_code_exercise_has_a_typical_wrong_answer():
     labels = {
         ex.label
@@ -246,7 +254,23 @@ def test_make_nbgrader_writes_the_course(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert (out / "nbgrader_config.py").is_file()
+    config = (out / "nbgrader_config.py").read_text(encoding="utf8")
+    course_id, title = course.course_settings()
+    assert f"course_id = {course_id!r}" in config and title in config
+    # An instructor's own settings survive the next make nbgrader, and so does their gradebook.
+    (out / "nbgrader_config.py").write_text(config.replace(repr(course_id), "'ml-101'"))
+    (out / "gradebook.db").write_bytes(b"grades")
+    again = subprocess.run(
+        ["make", "-o", ".venv/.installed", "nbgrader", f"NBGRADER_DIR={out}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0 and "Kept your" in again.stdout, again.stdout + again.stderr
+    assert "course_id = 'ml-101'" in (out / "nbgrader_config.py").read_text(encoding="utf8")
+    assert (out / "gradebook.db").read_bytes() == b"grades"
     written = sorted(p.parent.name for p in (out / "source").glob("*/*.ipynb"))
     assert written == ASSIGNMENTS
     for assignment in written:
