@@ -510,7 +510,13 @@ def test_tensor_stepper_walks_x_times_x_and_shows_the_fork_adding(run_all, artif
     """Chapter 10's stepper on x · x, a graph with a fork: each use sends back 3, and they add."""
     page = _page_of(run_all, AUTOGRAD)
     page.wait_for_selector(".backprop-stepper", state="attached", timeout=30_000)
-    stepper = page.locator(".backprop-stepper").first  # the chapter's first: L = x · x
+    # L = x · x: the one stepper of the chapter that starts "step 0 of 6" (the backward-flow
+    # patterns come before it); found once by index, since a locator filtered on its text
+    # would lose it at the first step
+    steppers = page.locator(".backprop-stepper")
+    expect(steppers.filter(has_text=re.compile(r"step 0 of 6\b"))).to_have_count(1)
+    texts = steppers.locator(".stepper-status").all_inner_texts()
+    stepper = steppers.nth(next(i for i, t in enumerate(texts) if re.match(r"step 0 of 6\b", t)))
     stepper.scroll_into_view_if_needed()
     _dismiss_news(page)
     # the drawing of the graph sits above the buttons, and has loaded
