@@ -11,6 +11,7 @@ import math
 
 import ipywidgets as widgets
 
+from . import _validate
 from .activations import ACTIVATIONS
 from .training import OPTIMIZERS
 
@@ -200,3 +201,47 @@ def plane_controls(s, epf: int, epochs: int, shown: dict) -> dict:
     )  # fmt: skip
     controls.update({name: checkbox(value, labels[name]) for name, value in shown.items()})
     return controls
+
+
+class PlayLoop:
+    """Play, pause, step and the timer's tick, shared by the Trainer and the playground.
+
+    The widget using it has ``session`` (whose ``advance`` trains and ``reached`` says a
+    target was met), ``history``, the ``play``, ``epochs`` and ``epochs_per_frame`` widgets,
+    ``redraw`` and ``_show_status``.
+    """
+
+    def frame(self, epochs: int | None = None) -> None:
+        """One tick: train a chunk (epochs_per_frame epochs, or `epochs`), then redraw."""
+        chunk = self.epochs_per_frame.value if epochs is None else epochs
+        chunk = _validate.integer("epochs", chunk, minimum=0)
+        if self.session.advance(chunk) or self.session.reached:  # diverged, or at the target
+            self.play.playing = False
+        self.redraw()
+
+    def step(self) -> None:
+        """Pause, and train one frame."""
+        self.play.playing = False
+        self.frame()
+
+    def start(self) -> None:
+        """Start playing (in a browser the Play widget then ticks ``frame``)."""
+        self.play.playing = True
+
+    def pause(self) -> None:
+        """Stop playing; the state is kept, play resumes from here."""
+        self.play.playing = False
+
+    def run(self, epochs: int) -> None:
+        """Train `epochs` epochs at once, without the timer (for scripts and static pictures)."""
+        self.frame(epochs)
+
+    def _on_tick(self, change) -> None:
+        if not self.play.playing or change["new"] == 0:
+            return
+        left = self.epochs.value - self.history.epochs
+        if left > 0 and not self.session.reached:
+            self.frame(min(self.epochs_per_frame.value, left))
+        if self.history.epochs >= self.epochs.value or self.session.reached:
+            self.play.playing = False
+            self._show_status()

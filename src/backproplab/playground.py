@@ -39,7 +39,7 @@ VIEW_DEFAULTS = dict(
 )  # fmt: skip
 
 
-class Playground:
+class Playground(ui.PlayLoop):
     """Classify points on the plane live; settings as in ``plane.DEFAULTS`` and ``VIEW_DEFAULTS``.
 
     epochs_per_frame: epochs per animation frame; epochs: where play stops; discretize:
@@ -162,39 +162,6 @@ class Playground:
         self.play.value = 0
         self.view.reset(s, self.epochs.value, self.show_test.value)
         self.redraw()
-
-    def frame(self, epochs: int | None = None) -> None:
-        """One tick: train a chunk (epochs_per_frame epochs, or `epochs`), then redraw."""
-        chunk = self.epochs_per_frame.value if epochs is None else epochs
-        chunk = _validate.integer("epochs", chunk, minimum=0)
-        if self.session.advance(chunk) or self.session.reached:
-            self.play.playing = False
-        self.redraw()
-
-    def step(self) -> None:
-        """Pause, and train one frame."""
-        self.play.playing = False
-        self.frame()
-
-    def start(self) -> None:
-        self.play.playing = True
-
-    def pause(self) -> None:
-        self.play.playing = False
-
-    def run(self, epochs: int) -> None:
-        """Train `epochs` epochs at once, without the timer."""
-        self.frame(epochs)
-
-    def _on_tick(self, change) -> None:
-        if not self.play.playing or change["new"] == 0:
-            return
-        left = self.epochs.value - self.history.epochs
-        if left > 0 and not self.session.reached:
-            self.frame(min(self.epochs_per_frame.value, left))
-        if self.history.epochs >= self.epochs.value or self.session.reached:
-            self.play.playing = False
-            self._show_status()
 
     def _on_feature(self, change) -> None:
         if not any(box.value for box in self.feature_boxes):  # the network needs an input

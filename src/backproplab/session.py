@@ -67,6 +67,11 @@ class Session:
         self.lr = self.optimizer_state.lr = lr
         self.message = ""
 
+    @property
+    def reached(self) -> bool:
+        """True once the task's target is reached (play stops there); the 1-D fit has none."""
+        return False
+
     # -- one tick ------------------------------------------------------------------------
     def advance(self, epochs: int) -> bool:
         """One tick: train `epochs` epochs, note divergence, record the gradient norms.

@@ -52,7 +52,7 @@ NORM_SNAPSHOTS = 25
 _PLANE = ("dataset", "data", "features", "classes", "loss", "l2", "test_ratio")
 
 
-class Trainer:
+class Trainer(ui.PlayLoop):
     """Train ``Network(hidden, activation, seed)`` on ``bump_data(n, noise, seed)`` live.
 
     lr: learning rate; optimizer: 'gd', 'momentum' or 'adam'; epochs_per_frame: epochs
@@ -171,41 +171,6 @@ class Trainer:
         self.play.value = 0
         self.view.reset(self.session, self.epochs.value)
         self.redraw()
-
-    def frame(self, epochs: int | None = None) -> None:
-        """One tick: train a chunk (epochs_per_frame epochs, or `epochs`), then redraw."""
-        chunk = self.epochs_per_frame.value if epochs is None else epochs
-        chunk = _validate.integer("epochs", chunk, minimum=0)
-        if self.session.advance(chunk):  # diverged: said in the status line
-            self.play.playing = False
-        self.redraw()
-
-    def step(self) -> None:
-        """Pause, and train one frame."""
-        self.play.playing = False
-        self.frame()
-
-    def start(self) -> None:
-        """Start playing (in a browser the Play widget then ticks ``frame``)."""
-        self.play.playing = True
-
-    def pause(self) -> None:
-        """Stop playing; the state is kept, play resumes from here."""
-        self.play.playing = False
-
-    def run(self, epochs: int) -> None:
-        """Train `epochs` epochs at once, without the timer (for scripts and static pictures)."""
-        self.frame(epochs)
-
-    def _on_tick(self, change) -> None:
-        if not self.play.playing or change["new"] == 0:
-            return
-        left = self.epochs.value - self.history.epochs
-        if left > 0:
-            self.frame(min(self.epochs_per_frame.value, left))
-        if self.history.epochs >= self.epochs.value:
-            self.play.playing = False
-            self._show_status()
 
     def _on_lr(self, change) -> None:
         self.session.set_lr(change["new"])
