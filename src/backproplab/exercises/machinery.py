@@ -245,12 +245,16 @@ def _call_watching(fn, args, name, signature, where):
 
     numpy's own defaults decide what warns: underflow to 0, never a mistake, stays silent,
     and so does whatever the student's code silenced with np.errstate. A warning is a note
-    for the verdict (routes.warning_note), never a verdict by itself.
+    for the verdict (routes.warning_note), never a verdict by itself. args: a tuple, or a
+    dict of named inputs, which are then passed as copies and checked unchanged (_call_fresh).
     """
     quiet = {"over": "warn", "divide": "warn", "invalid": "warn", "under": "ignore"}
     with warnings.catch_warnings(record=True) as caught, np.errstate(**quiet):
         warnings.simplefilter("always")
-        out = _call(fn, args, name, signature, where)
+        if isinstance(args, dict):
+            out = _call_fresh(fn, args, name, signature, where)
+        else:
+            out = _call(fn, args, name, signature, where)
     return out, [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
