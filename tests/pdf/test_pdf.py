@@ -68,9 +68,27 @@ def cells(tag_filter):
                     yield cell["cell_type"], "".join(cell["source"])
 
 
+# What a chapter's code prints of the package's own source (a function, or a buggy loop kept
+# as text) is shown to every reader: a solution line that equals one of its lines is no leak.
+PRINTED = re.compile(r"inspect\.getsource\((bp\.[\w.]+)\)|print\((bp\.[\w.]+)\)")
+
+
+def printed_package_code(shown: str) -> str:
+    import inspect
+
+    import backproplab as bp
+
+    found = []
+    for m in PRINTED.finditer(shown):
+        value = eval(m[1] or m[2], {"bp": bp})  # a dotted name from the chapters' own code
+        found.append(value if isinstance(value, str) else inspect.getsource(value))
+    return "\n".join(found)
+
+
 def solution_lines() -> set[str]:
     """Distinctive code lines of the solutions: long, no comment, shown nowhere else."""
     shown = "\n".join(src for _, src in cells(lambda tags: "solution" not in tags))
+    shown += "\n" + printed_package_code(shown)
     return {
         squeeze(line)
         for kind, src in cells(lambda tags: "solution" in tags)
