@@ -48,6 +48,15 @@ def relu_prime(z):
     return (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
 
 
+def _sigmoid_in_place(z):
+    """sigmoid(z) written over z: the same operations as ``sigmoid``, so the same bits."""
+    z *= 0.5
+    np.tanh(z, out=z)
+    z += 1.0
+    z *= 0.5
+    return z
+
+
 @dataclass(frozen=True)
 class Activation:
     """An activation: its function, its derivative, and the derivative from h = act(z)."""
@@ -55,17 +64,30 @@ class Activation:
     name: str
     fn: Callable
     prime: Callable
-    # The network already holds h = act(z); reusing it saves a second exp per step.
+    # The network already holds h = act(z); reusing it saves a second exp per step. Each of
+    # the three reads h alone (relu: h > 0 exactly where z > 0), so training may drop z.
     prime_from_output: Callable
+    # fn written over its float64 argument: training keeps A_l, not Z_l as well.
+    fn_in_place: Callable
 
     def __call__(self, z):
         return self.fn(z)
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime, lambda z, h: h * (1.0 - h)),
-    "tanh": Activation("tanh", tanh, tanh_prime, lambda z, h: 1.0 - h * h),
-    "relu": Activation("relu", relu, relu_prime, lambda z, h: (z > 0).astype(np.float64)),
+    "sigmoid": Activation(
+        "sigmoid", sigmoid, sigmoid_prime, lambda z, h: h * (1.0 - h), _sigmoid_in_place
+    ),
+    "tanh": Activation(
+        "tanh", tanh, tanh_prime, lambda z, h: 1.0 - h * h, lambda z: np.tanh(z, out=z)
+    ),
+    "relu": Activation(
+        "relu",
+        relu,
+        relu_prime,
+        lambda z, h: (h > 0).astype(np.float64),
+        lambda z: np.maximum(z, 0.0, out=z),
+    ),
 }
 
 

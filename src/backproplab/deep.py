@@ -200,9 +200,16 @@ class DeepNetwork:
         """
         return self._forward(_validate.as_inputs("x", x, self._sizes[0]))
 
-    def _hidden(self, x):
-        """Z_1 .. Z_L and A_0 .. A_{L-1}; x is (n, d), or (n,) when d = 1."""
-        p, act = self._params, self.activation.fn
+    def _hidden(self, x, keep_z: bool = True):
+        """Z_1 .. Z_L and A_0 .. A_{L-1}; x is (n, d), or (n,) when d = 1.
+
+        keep_z False (training): Z is [Z_L] alone, each hidden Z_l overwritten by A_l. The
+        backward pass needs only the A's; at the digits' size one (n, d_l) array fewer per
+        layer saves a third of an epoch (glibc returns freed memory to the system, and each
+        epoch paid to fault it back in).
+        """
+        p, act = self._params, self.activation
+        apply = act.fn if keep_z else act.fn_in_place
         A = [x if x.ndim == 2 else x[:, None]]  # A_0: (n, d)
         Z = []
         last = self._layers[-1]
@@ -211,9 +218,10 @@ class DeepNetwork:
             # with one input a product is all a matrix product would do, and it is faster
             z = A[-1] * W if W.shape[0] == 1 else A[-1] @ W  # (n, d_{l-1}) @ (d_{l-1}, d_l)
             z += b  # in place: one (n, d_l) array less to allocate per layer
-            Z.append(z)  # Z_l: (n, d_l)
+            if keep_z or layer is last:
+                Z.append(z)  # Z_l: (n, d_l)
             if layer is not last:
-                A.append(act(z))  # A_l: (n, d_l)
+                A.append(apply(z))  # A_l: (n, d_l)
         return Z, A
 
     def _forward(self, x):
@@ -250,7 +258,7 @@ class DeepNetwork:
     def _loss(self, x, y) -> float:
         if y.ndim == 1:
             y = self._pair.column(y)
-        Z, _ = self._hidden(x)
+        Z, _ = self._hidden(x, keep_z=False)
         return float(self._pair.value(Z[-1], y)) + self.penalty()
 
     # -- backward ---------------------------------------------------------------------
@@ -262,10 +270,10 @@ class DeepNetwork:
         """As loss_and_grads, unchecked: x (n, d) or (n,), y (n, m) targets or (n,) labels."""
         if y.ndim == 1:
             y = self._pair.column(y)
-        Z, A = self._hidden(x)
-        loss, delta_L = self._pair.loss_and_delta(Z[-1], y)  # Δ_L: (n, m)        eq-output-error
+        (Z_L,), A = self._hidden(x, keep_z=False)
+        loss, delta_L = self._pair.loss_and_delta(Z_L, y)  # Δ_L: (n, m)          eq-output-error
         grads = dict.fromkeys(self._names)  # filled from layer L down, listed from layer 1
-        for l, delta in self._errors(Z, A, delta_L):  # Δ_l for l = L, ..., 1
+        for l, delta in self._errors(A, delta_L):  # Δ_l for l = L, ..., 1
             W_name, b_name = self._layers[l - 1]
             grads[W_name] = A[l - 1].T @ delta  # (d_{l-1}, n) @ (n, d_l)         eq-deep-grad-W
             grads[b_name] = delta.sum(axis=0)  # (d_l,)                          eq-deep-grad-b
@@ -275,15 +283,18 @@ class DeepNetwork:
                 grads[W_name] += self._decay * self._params[W_name]  # + λ W_l    eq-weight-decay
         return loss, grads
 
-    def _errors(self, Z, A, delta):
-        """Yield (l, Δ_l) for l = L down to 1, from the output error Δ_L by the recursion."""
+    def _errors(self, A, delta):
+        """Yield (l, Δ_l) for l = L down to 1, from the output error Δ_L by the recursion.
+
+        act'(Z_{l-1}) comes from A_{l-1} alone (every activation's prime_from_output reads h).
+        """
         p, prime = self._params, self.activation.prime_from_output
         for l in range(self.depth, 0, -1):
             yield l, delta
             if l > 1:
                 W = p[self._layers[l - 1][0]]  # with one output column, W^T is a row
                 delta = delta * W.T if W.shape[1] == 1 else delta @ W.T  # (n, d_l) @ (d_l, d_{l-1})
-                delta *= prime(Z[l - 2], A[l - 1])  # Δ_{l-1}: (n, d_{l-1})        eq-deep-recursion
+                delta *= prime(None, A[l - 1])  # Δ_{l-1}: (n, d_{l-1})          eq-deep-recursion
 
     def __repr__(self) -> str:
         extra = ""

@@ -28,9 +28,9 @@ def layer_sizes(net: DeepNetwork, x, y) -> dict:
     if not isinstance(net, DeepNetwork):
         raise TypeError(f"net must be a bp.DeepNetwork, got {type(net).__name__}")
     x, y = net._check_xy(x, y)
-    Z, A = net._hidden(x)
-    _, delta = net._pair.loss_and_delta(Z[-1], y)  # Δ_L
-    deltas = dict(net._errors(Z, A, delta))
+    (Z_L,), A = net._hidden(x, keep_z=False)
+    _, delta = net._pair.loss_and_delta(Z_L, y)  # Δ_L
+    deltas = dict(net._errors(A, delta))
     rows = [
         (
             np.linalg.norm(A[l - 1].T @ deltas[l]),
