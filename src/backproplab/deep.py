@@ -273,10 +273,11 @@ class DeepNetwork:
         (Z_L,), A = self._hidden(x, keep_z=False)
         loss, delta_L = self._pair.loss_and_delta(Z_L, y)  # Δ_L: (n, m)          eq-output-error
         grads = dict.fromkeys(self._names)  # filled from layer L down, listed from layer 1
+        ones = np.ones(len(Z_L))  # 1, (n,): a product sums the samples faster than .sum(axis=0)
         for l, delta in self._errors(A, delta_L):  # Δ_l for l = L, ..., 1
             W_name, b_name = self._layers[l - 1]
             grads[W_name] = A[l - 1].T @ delta  # (d_{l-1}, n) @ (n, d_l)         eq-deep-grad-W
-            grads[b_name] = delta.sum(axis=0)  # (d_l,)                          eq-deep-grad-b
+            grads[b_name] = delta.T @ ones  # Δ_l^T 1: (d_l, n) @ (n,)            eq-deep-grad-b
         if self._decay:
             loss += self.penalty()
             for W_name, _ in self._layers:

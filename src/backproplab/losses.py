@@ -170,10 +170,10 @@ class SoftmaxCE(Pair):
         return softmax(Z)
 
     def loss_and_delta(self, Z, Y):
-        n = Z.shape[0]
-        S = Z - Z.max(axis=1, keepdims=True)  # (n, m), log-sum-exp's shift          eq-lse
+        n, m = Z.shape
+        S = Z - _row_max(Z)  # (n, m), log-sum-exp's shift                            eq-lse
         E = np.exp(S)
-        s = E.sum(axis=1, keepdims=True)  # (n, 1), >= 1
+        s = (E @ np.ones(m))[:, None]  # (n, 1): each row's sum, >= 1
         # L = -(1/n) sum Y log P with log P = S - log s                            eq-ce
         loss = (np.log(s).sum() - np.vdot(Y, S)) / n  # each row of Y sums to 1
         E /= s  # P = softmax(Z_L)                                                eq-softmax
@@ -222,6 +222,20 @@ class SoftmaxCE(Pair):
             raise ValueError(
                 f"y holds a single class ({present[0]}): a classifier needs at least two to learn"
             )
+
+
+def _row_max(Z):
+    """The largest entry of each row of Z, as a column (n, 1).
+
+    The same as Z.max(axis=1, keepdims=True), column by column: numpy's reduction along a
+    short last axis pays its overhead once per row, which made it the costliest call of a
+    small network's epoch (8 µs of about 60 at n = 300, m = 2); m - 1 elementwise maxima
+    over whole columns cost about 1 µs. (E @ 1 sums the rows for the same reason.)
+    """
+    top = Z[:, 0].copy()
+    for column in Z.T[1:]:
+        np.maximum(top, column, out=top)
+    return top[:, None]
 
 
 PAIRS = {(p.output, p.loss): p for p in (LinearMSE, SigmoidBCE, SigmoidMSE, SoftmaxCE)}
