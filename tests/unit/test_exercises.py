@@ -1508,3 +1508,32 @@ def test_every_checker_names_an_input_changed_in_place(checker, answer, index, n
     assert checker(_vandalising(answer, index), seed=0) is False
     out = capsys.readouterr().out
     assert f"changed its input {name}" in out and "in place" in out, out
+
+
+# The code exercises whose checkers reject an answer that changes its inputs in place
+# (machinery._unchanged, ch09's own): each statement must say so, or a right answer written
+# with `a *= 2` would fail a rule the student was never told.
+HOLDS_INPUTS = {
+    "03-chain-rule": ["ex-grad-w2-b2", "ex-grad-w1-b1", "ex-loss-and-grads"],
+    "04-activations": ["ex-activation-primes"],
+    "06-code": ["ex-numerical-grad", "ex-find-the-bug"],
+    "07-training": ["ex-gd-step"],
+    "08-faster": ["ex-momentum-step"],
+    "09-deep": ["ex-deep-backward"],
+    "11-classify": ["ex-bce-output-error", "ex-softmax-ce-backward", "ex-log-softmax"],
+    "12-digits": ["ex-ce-backward-digits", "ex-accuracy-confusion"],
+}
+SAYS_UNCHANGED = re.compile(r"unchanged|rather than changing|[Dd]o not change", re.S)
+
+
+@pytest.mark.parametrize("chapter", sorted(HOLDS_INPUTS))
+def test_every_exercise_whose_checker_holds_its_inputs_says_so(chapter):
+    path = Path(__file__).resolve().parents[2] / "chapters" / f"{chapter}.ipynb"
+    cells = json.loads(path.read_text(encoding="utf8"))["cells"]
+    for label in HOLDS_INPUTS[chapter]:
+        (statement,) = [
+            text
+            for text in ("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+            if f":label: {label}\n" in text
+        ]
+        assert SAYS_UNCHANGED.search(" ".join(statement.split())), label
