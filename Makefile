@@ -67,7 +67,7 @@ pdf: $(STAMP) ## Print the book: _build/pdf/student.pdf (no solutions) and _buil
 test-pdf: pdf ## make pdf, then check both PDFs (pages, chapter titles, no raw TeX, no solutions for students, every figure)
 	$(PYTEST) tests/pdf -q
 
-test-adoption: $(STAMP) ## In a temporary clone, every change the instructors' pages suggest, tested after each (~30 min)
+test-adoption: $(STAMP) ## In a temporary clone, every change the instructors' pages suggest, tested after each (about 15 minutes)
 	$(PYTEST) tests/adoption -q -s
 
 lab: $(STAMP) ## Open the chapters in JupyterLab
