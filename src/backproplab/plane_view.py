@@ -17,11 +17,12 @@ from matplotlib.lines import Line2D
 from PIL import Image, ImageDraw
 
 from .fit_view import canvas_png, plot_norms
-from .plotting import COLORS
+from .plotting import CLASS_STYLES, COLORS
 
-#: Class colours (Okabe & Ito) and marker shapes: a class is told apart by either.
-CLASS_COLORS = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+#: Class colours (Okabe & Ito) and marker shapes, a class told apart by either: the same as
+#: chapter 11's plots (plot_boundary), so class 0 is a blue circle on both pages.
+CLASS_COLORS = [color for color, _ in CLASS_STYLES]
+MARKERS = [marker for _, marker in CLASS_STYLES]
 #: How strongly a sure prediction tints the map (1 would be the class's full colour).
 TINT = 0.55
 #: Each unit's thumbnail: THUMB_N x THUMB_N samples of the plane, drawn SCALE times larger.
