@@ -110,9 +110,9 @@ def epochs_section(train, repeat):
     tensor_fn = tensor_epoch_fn(start, X, y)
     best = {"ours": [], "minimal": [], "torch": [], "tensor": []}
     # In rounds, every side once a round, each keeping its best: a busy moment on the machine
-    # hits every side. (In a bare process glibc's heap thresholds start low, and bp.train can
-    # pay about 200 page faults an epoch until some large array has been freed; a notebook
-    # that has drawn a figure never sees it. The first round is printed as well.)
+    # hits every side. (Until a process has freed some large array, glibc's heap thresholds
+    # stay low, and bp.train can pay about 200 page faults an epoch: the first round is
+    # printed as well.)
     for _ in range(3):
         best["ours"].append(
             best_time(lambda: bp.train(net, X, y, lr=LR, epochs=per_call), 1, repeat) / per_call

@@ -204,9 +204,9 @@ class DeepNetwork:
         """Z_1 .. Z_L and A_0 .. A_{L-1}; x is (n, d), or (n,) when d = 1.
 
         keep_z False (training): Z is [Z_L] alone, each hidden Z_l overwritten by A_l. The
-        backward pass needs only the A's; at the digits' size one (n, d_l) array fewer per
-        layer saves a third of an epoch (glibc returns freed memory to the system, and each
-        epoch paid to fault it back in).
+        backward pass needs only the A's. One (n, d_l) array fewer per layer saved a fifth to
+        almost half of an epoch at the digits' size (measured), mostly page faults: glibc hands
+        less freed memory back to the system only to fault it in again the next epoch.
         """
         p, act = self._params, self.activation
         apply = act.fn if keep_z else act.fn_in_place
