@@ -7,16 +7,19 @@ import numbers
 import numpy as np
 
 
+def numeric(name: str, values, want: str) -> np.ndarray:
+    """`values` as a float64 array of any shape, or a TypeError: "`name` must be `want`"."""
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be {want}, got {type(values).__name__}")
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be {want}; it holds non-numeric values") from None
+
+
 def as_1d(name: str, values, *, allow_empty: bool = False) -> np.ndarray:
     """Return `values` as a finite 1-D float64 array, or raise naming `name`."""
-    if isinstance(values, (str, bytes)) or values is None:
-        raise TypeError(f"{name} must be a 1-D array of numbers, got {type(values).__name__}")
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be a 1-D array of numbers; it holds non-numeric values"
-        ) from None
+    arr = numeric(name, values, "a 1-D array of numbers")
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
@@ -53,12 +56,7 @@ def as_inputs(name: str, values, d: int) -> np.ndarray:
         want = "1-D (one number per sample) or of shape (n, 1)"
     if isinstance(values, (str, bytes)) or values is None:
         raise TypeError(f"{name} must be an array {want}, got {type(values).__name__}")
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be an array of numbers; it holds non-numeric values"
-        ) from None
+    arr = numeric(name, values, "an array of numbers")
     if arr.ndim != 2 or arr.shape[1] != d:
         raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
     if arr.shape[0] == 0:

@@ -7,6 +7,7 @@ session.
 
 from __future__ import annotations
 
+import html
 import math
 
 import ipywidgets as widgets
@@ -207,8 +208,8 @@ class PlayLoop:
     """Play, pause, step and the timer's tick, shared by the Trainer and the playground.
 
     The widget using it has ``session`` (whose ``advance`` trains and ``reached`` says a
-    target was met), ``history``, the ``play``, ``epochs`` and ``epochs_per_frame`` widgets,
-    ``redraw`` and ``_show_status``.
+    target was met), ``history``, ``message``, the ``play``, ``epochs``, ``epochs_per_frame``
+    and ``status`` widgets, ``redraw`` and ``status_text``.
     """
 
     def frame(self, epochs: int | None = None) -> None:
@@ -245,3 +246,17 @@ class PlayLoop:
         if self.history.epochs >= self.epochs.value or self.session.reached:
             self.play.playing = False
             self._show_status()
+
+    def _show_status(self) -> None:
+        """The status line, with what went wrong or why play stopped."""
+        text = html.escape(self.status_text())
+        if self.message:
+            self.status.value = (
+                f'<span class="bp-status">{text}</span><br>'
+                f'<b class="bp-diverged" style="color:#D55E00">{html.escape(self.message)}</b>'
+            )
+            return
+        note = ""
+        if self.history.epochs >= self.epochs.value and not self.play.playing:
+            note = f" · stopped at epoch {self.epochs.value} (raise “stop at epoch” to go on)"
+        self.status.value = f'<span class="bp-status">{text}{html.escape(note)}</span>'

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import choice, numeric
 from .activations import sigmoid
 
 OUTPUTS = ("linear", "sigmoid", "softmax")
@@ -243,8 +244,6 @@ PAIRS = {(p.output, p.loss): p for p in (LinearMSE, SigmoidBCE, SigmoidMSE, Soft
 
 def make_pair(output, loss, m: int) -> Pair:
     """The pair for `output` and `loss` (None: the canonical one), checked against m outputs."""
-    from ._validate import choice
-
     output = choice("output", output, OUTPUTS)
     loss = CANONICAL[output] if loss is None else choice("loss", loss, ("mse", "bce", "ce"))
     if (output, loss) not in PAIRS:
@@ -269,10 +268,7 @@ def make_pair(output, loss, m: int) -> Pair:
 def _numbers(y) -> np.ndarray:
     if isinstance(y, (str, bytes)) or y is None:
         raise TypeError(f"y must be an array of targets, got {type(y).__name__}")
-    try:
-        y = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError("y must be an array of numbers; it holds non-numeric values") from None
+    y = numeric("y", y, "an array of numbers")
     return y.reshape(1) if y.ndim == 0 else y
 
 

@@ -11,17 +11,14 @@ import numbers
 
 import numpy as np
 
+from ._validate import numeric
+
 
 def _labels(name: str, values, probabilities: bool = True) -> np.ndarray:
     """Integer labels >= 0 from labels, one-hot rows or probabilities, or raise naming `name`."""
     if isinstance(values, (str, bytes)) or values is None:
         raise TypeError(f"{name} must be an array of class labels, got {type(values).__name__}")
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be an array of numbers; it holds non-numeric values"
-        ) from None
+    arr = numeric(name, values, "an array of numbers")
     if arr.ndim == 2 and arr.shape[1] == 1:  # a column, one value per sample: argmax would say 0
         arr = arr[:, 0]
     if arr.ndim == 2:  # one-hot or softmax probabilities: (n, m)

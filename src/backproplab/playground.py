@@ -205,19 +205,6 @@ class Playground(ui.PlayLoop):
     def status_text(self) -> str:
         return self.session.status_text()
 
-    def _show_status(self) -> None:
-        text = html.escape(self.status_text())
-        if self.message:
-            self.status.value = (
-                f'<span class="bp-status">{text}</span><br>'
-                f'<b class="bp-diverged" style="color:#D55E00">{html.escape(self.message)}</b>'
-            )
-            return
-        note = ""
-        if self.history.epochs >= self.epochs.value and not self.play.playing:
-            note = f" · stopped at epoch {self.epochs.value} (raise “stop at epoch” to go on)"
-        self.status.value = f'<span class="bp-status">{text}{html.escape(note)}</span>'
-
     # -- display: the widget in a live kernel, a picture on the static website ------------
     def static_png(self) -> bytes:
         """The picture for a page without a kernel: the map and losses after a training run,

@@ -16,7 +16,6 @@ view (``fit_view.py``). Every button calls a plain method (``frame``, ``step``, 
 from __future__ import annotations
 
 import base64
-import html
 
 from . import _validate
 from . import controls as ui
@@ -199,19 +198,6 @@ class Trainer(ui.PlayLoop):
     def status_text(self, history=None) -> str:
         """The status line as plain text: epoch, losses, and what went wrong if anything."""
         return self.session.status_text(history)
-
-    def _show_status(self) -> None:
-        text = html.escape(self.status_text())
-        if self.message:
-            self.status.value = (
-                f'<span class="bp-status">{text}</span><br>'
-                f'<b class="bp-diverged" style="color:#D55E00">{html.escape(self.message)}</b>'
-            )
-            return
-        note = ""
-        if self.history.epochs >= self.epochs.value and not self.play.playing:
-            note = f" · stopped at epoch {self.epochs.value} (raise “stop at epoch” to go on)"
-        self.status.value = f'<span class="bp-status">{text}{html.escape(note)}</span>'
 
     # -- display: the widget in a live kernel, a picture on the static website ------------
     def static_png(self) -> bytes:
