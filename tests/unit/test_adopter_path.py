@@ -45,6 +45,7 @@ class Clock:
     def __init__(self, course: Path):
         self.course = course
         self.rows: list[tuple[str, float]] = []
+        self.kernel_records: list[str] = []
 
     def __call__(self, label: str, args: list[str], **kw) -> subprocess.CompletedProcess:
         start = time.perf_counter()
@@ -90,6 +91,8 @@ def reduced_build(clock: Clock, label: str, pages: list[str]) -> Path:
         page_source(course, p) for p in toc_pages(course) if p not in [root, *pages]
     )
     left_out_names = {Path(p).name for p in toc_pages(course) if p not in [root, *pages]}
+    log, kernel_records = split_kernel_records(log)
+    clock.kernel_records += kernel_records
     for line in log.splitlines():
         if "WARNING" not in line and "ERROR" not in line:
             continue
@@ -100,6 +103,57 @@ def reduced_build(clock: Clock, label: str, pages: list[str]) -> Path:
             rf"(:label: {name}\b|\({name}\)=|name: {name}\b|\$\$\s*\({name}\))", left_out
         ), f"the reduced build warns about something the left-out pages do not explain: {line}"
     return out / "_build" / "html"
+
+
+def split_kernel_records(log: str) -> tuple[str, list[str]]:
+    """The build log without the kernel's own tornado records, and those records.
+
+    The kernels that execute the notebooks share the build's stderr, and ipykernel gives its
+    tornado logger Python's basic format ("ERROR:tornado.general:..."). One CI run met such a
+    record ("Uncaught exception in ZMQStream callback") in a build that exited 0; 46 builds of
+    the same pages here, 30 of them on a loaded machine, never showed it again. It is the
+    kernel's, not the book's: a cell that fails shows up as Sphinx's own "Executing notebook
+    failed" warning, which the scan still rejects. The records are kept in test-artifacts/.
+    """
+    kept, records = [], []
+    lines = log.splitlines()
+    i = 0
+    while i < len(lines):
+        if not re.match(r"(ERROR|WARNING|CRITICAL):tornado\.", lines[i]):
+            kept.append(lines[i])
+            i += 1
+            continue
+        end = i + 1
+        if end < len(lines) and lines[end].startswith("Traceback"):
+            end += 1  # the indented frames, then the unindented exception line
+            while end < len(lines) and lines[end][:1].isspace():
+                end += 1
+            end += 1
+        records.append("\n".join(lines[i:end]))
+        i = end
+    return "\n".join(kept), records
+
+
+def test_the_log_scan_sets_aside_the_kernels_tornado_records_and_nothing_else():
+    log = "\n".join(
+        [
+            "reading sources... [ 50%] chapters/02-problem",
+            "ERROR:tornado.general:Uncaught exception in ZMQStream callback",
+            "Traceback (most recent call last):",
+            '  File "zmqstream.py", line 1, in _run_callback',
+            "    callback(*args, **kwargs)",
+            "zmq.error.ZMQError: Socket operation on non-socket",
+            "/c/chapters/01-welcome.md:141: WARNING: unknown document: '03-chain-rule'",
+            "WARNING:tornado.access:one line, no traceback",
+            "/c/chapters/02-problem.ipynb: WARNING: Executing notebook failed: CellExecutionError",
+        ]
+    )
+    kept, records = split_kernel_records(log)
+    assert [r.splitlines()[-1] for r in records] == [
+        "zmq.error.ZMQError: Socket operation on non-socket",
+        "WARNING:tornado.access:one line, no traceback",
+    ]
+    assert kept.splitlines() == [log.splitlines()[0], *log.splitlines()[6:7], log.splitlines()[-1]]
 
 
 def page_text(html_dir: Path, page: str) -> str:
@@ -244,6 +298,10 @@ def test_adapt_change_the_noise_add_an_exercise_with_the_tests_green_at_every_st
         artifacts = ROOT / "test-artifacts"
         artifacts.mkdir(exist_ok=True)
         (artifacts / "adopter-path.txt").write_text(report + "\n", encoding="utf8")
+        if clock.kernel_records:
+            (artifacts / "adopter-path-kernel-log.txt").write_text(
+                "\n\n".join(clock.kernel_records) + "\n", encoding="utf8"
+            )
         print(report)
 
 
