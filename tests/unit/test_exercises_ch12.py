@@ -247,17 +247,35 @@ def test_loop_slips_are_named(capsys, answer, words):
     assert not ok and words in out, out
 
 
-def test_the_buggy_loop_is_the_listing_and_its_gradient_check_fails():
-    assert "loss.backward()" in ex.BUGGY_LOOP and "zero_grad" not in ex.BUGGY_LOOP
+def gradient_check_after(loop, epochs=2, lr=0.1):
+    """The loop's .grad against the gradient where its last backward() ran (the step undone)."""
     d = bp.data.digits()
     X, y = d.x[:50], d.y[:50]
     net = bp.DeepNetwork((64, 8, 10), "tanh", seed=0, init="xavier", output="softmax")
     leaves = bp.tensor_params(net.params)
-    ex.buggy_train_tensor(leaves, X, y, lr=0.1, epochs=2)
-    # after two epochs .grad is the sum of two gradients, not the gradient at the new point
-    net.params.update({k: v.value for k, v in leaves.items()})
+    loop(leaves, X, y, lr, epochs)
+    net.params.update({k: v.value + lr * v.grad for k, v in leaves.items()})
     _, grads = net.loss_and_grads(X, y)
-    assert bp.relative_error(leaves["W1"].grad, grads["W1"]) > 0.1
+    return max(bp.relative_error(leaves[k].grad, g) for k, g in grads.items())
+
+
+def test_the_buggy_loop_is_the_listing_and_its_gradient_check_fails():
+    assert "loss.backward()" in ex.BUGGY_LOOP and "zero_grad" not in ex.BUGGY_LOOP
+    # after two epochs .grad is the sum of two gradients, not the gradient where it was taken
+    assert gradient_check_after(ex.buggy_train_tensor) > 0.1
+    # ... while the same check, made of a right loop, finds rounding only
+    assert gradient_check_after(loop_zero_grad) < 1e-10
+
+
+def test_the_printed_loop_runs_where_the_student_copies_it(capsys):
+    """Chapter 12 prints BUGGY_LOOP and asks for it fixed; the copy runs with only `bp` imported."""
+    fixed = ex.BUGGY_LOOP.replace("buggy_train_tensor", "train_tensor").replace(
+        "        Z = ", "        for p in params.values():\n            p.zero_grad()\n        Z = "
+    )
+    namespace = {"bp": bp}
+    exec(fixed, namespace)
+    ok, out = verdict(capsys, ex.check_loop_fix, namespace["train_tensor"], 0)
+    assert ok and out.startswith("✓"), out
 
 
 # -- 4. the prediction ------------------------------------------------------------------------

@@ -9,6 +9,10 @@ import numbers
 
 import numpy as np
 
+# The buggy loop below is printed in the chapter for the student to copy, so it calls the
+# package as the chapter does (bp.tensor_forward), and the copy runs in the notebook as it is.
+import backproplab as bp
+
 from ..autograd import Tensor
 from ..deep import DeepNetwork
 from ..digits import PRESET, digits
@@ -161,8 +165,8 @@ def buggy_train_tensor(params, X, y, lr, epochs):
     """Full-batch gradient descent on bp.Tensor leaves; returns each epoch's loss."""
     losses = []
     for _ in range(epochs):
-        Z = tensor_forward(params, X)  # forward: the logits, (n, 10)
-        loss = tensor_cross_entropy(Z, y)
+        Z = bp.tensor_forward(params, X)  # forward: the logits, (n, 10)
+        loss = bp.tensor_cross_entropy(Z, y)
         loss.backward()  # backward: every leaf's .grad
         for p in params.values():
             p.value -= lr * p.grad  # step
