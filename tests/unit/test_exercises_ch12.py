@@ -225,8 +225,28 @@ def loop_plus(params, X, y, lr, epochs):
     return []
 
 
+def loop_on_copies(params, X, y, lr, epochs):
+    fresh = bp.tensor_params({k: p.value.copy() for k, p in params.items()})
+    loop_zero_grad(fresh, X, y, lr, epochs)
+    return fresh
+
+
+def loop_scales_x(params, X, y, lr, epochs):
+    X *= 2  # the data changed in place
+    return loop_zero_grad(params, X, y, lr, epochs)
+
+
+def loop_fresh_leaves(params, X, y, lr, epochs):
+    """Right, written otherwise: new leaves every epoch, so no gradient is ever left over."""
+    for _ in range(epochs):
+        fresh = bp.tensor_params({k: p.value for k, p in params.items()})
+        bp.tensor_cross_entropy(bp.tensor_forward(fresh, X), y).backward()
+        for k, p in params.items():
+            p.value = p.value - lr * fresh[k].grad
+
+
 @pytest.mark.parametrize(
-    "answer", [loop_zero_grad, loop_assign_zero_no_return, loop_zero_after_step]
+    "answer", [loop_zero_grad, loop_assign_zero_no_return, loop_zero_after_step, loop_fresh_leaves]
 )
 def test_right_loops_pass(capsys, answer):
     ok, out = verdict(capsys, ex.check_loop_fix, answer, 0)
@@ -240,6 +260,8 @@ def test_right_loops_pass(capsys, answer):
         (loop_zero_once, "ADDS"),
         (loop_zero_too_late, "did not move"),
         (loop_plus, "away from"),
+        (loop_on_copies, "trained copies and returned them"),
+        (loop_scales_x, "changed its input X"),
     ],
 )
 def test_loop_slips_are_named(capsys, answer, words):

@@ -28,6 +28,7 @@ from .machinery import (
     _NotYet,
     _require_function,
     _rng,
+    _unchanged,
     _Wrong,
 )
 
@@ -208,19 +209,31 @@ def check_loop_fix(train_tensor, seed=None):
         runs[name] = _leaves(start)
         loop(runs[name], X, y, lr, epochs)
     frozen = _leaves(start)
+    data = {"X": X.copy(), "y": y.copy()}  # the loop's own copies, checked afterwards
     # the loop is meant to change the parameters in place: called on them, not on copies
+    out = None
     try:
-        _call(
-            train_tensor, (frozen, X.copy(), y.copy(), lr, epochs), "train_tensor", _LOOP_SIG, where
+        out = _call(
+            train_tensor,
+            (frozen, data["X"], data["y"], lr, epochs),
+            "train_tensor",
+            _LOOP_SIG,
+            where,
         )
     except _Wrong as wrong:
         if "returned None" not in wrong.args[0]:  # the losses are optional: judge the parameters
             raise
+    _unchanged({"X": X, "y": y}, data, where, "train on the data as they are")
     got = {k: np.asarray(v.value if isinstance(v, Tensor) else v) for k, v in frozen.items()}
     if all(np.array_equal(got[k], start[k]) for k in start):
+        copies = isinstance(out, dict) and set(out) == set(start) and out is not frozen
         raise _Wrong(
             f"the parameters did not move ({where})",
-            "diagnosis: the step used zero gradients — zero them BEFORE backward() (at the "
+            "diagnosis: the loop trained copies and returned them; update the leaves in params "
+            "themselves (p.value -= lr * p.grad for p in params.values())"
+            if copies
+            else "diagnosis: either the loop trained copies of the parameters, not the leaves "
+            "in params, or the step used zero gradients — zero them BEFORE backward() (at the "
             "top of each epoch), not between backward() and the step",
         )
     gap = max(np.max(np.abs(got[k] - runs["right"][k].value)) for k in start)
