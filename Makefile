@@ -46,7 +46,8 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 book: $(STAMP) ## Build the website into _build/html (executes every notebook)
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
-	$(JB) build . -W -n --keep-going
+	@# The log is kept for .ci/run, which ends a failing run with the warnings it holds.
+	mkdir -p _build && $(JB) build . -W -n --keep-going 2>&1 | tee _build/book-log.txt
 	@echo "Open _build/html/index.html in a browser."
 
 student: $(STAMP) ## Write the student copies (no solutions, no instructors' pages) to _build/student
