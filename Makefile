@@ -24,7 +24,7 @@ AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2
 AXE_JS := _build/axe/$(AXE_VERSION)/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-unit test-notebooks test-browser lint student nbgrader lab clean bench publish publish-confirmed adapt nbgrader-run pdf test-pdf test-adoption student-branch
+.PHONY: help book test test-unit test-notebooks test-browser test-browser-lab test-browser-site lint student nbgrader lab clean bench publish publish-confirmed adapt nbgrader-run pdf test-pdf test-adoption student-branch
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -85,7 +85,15 @@ test-notebooks: $(STAMP) student ## Run every chapter, instructor and student ve
 	$(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadscope -q chapters $(STUDENT_DIR)
 
 test-browser: $(STAMP) $(AXE_JS) ## Check the built site in Chromium and drive the widgets in JupyterLab
-	AXE_JS=$(AXE_JS) $(PYTEST) tests/browser -n 2 --dist loadfile -q
+	@# Two halves at once, each about 3 minutes on 2 cores: JupyterLab's tests, which share one
+	@# server, and the website's. (xdist's loadfile paired JupyterLab's file with another.)
+	$(MAKE) --no-print-directory -j2 -O test-browser-lab test-browser-site
+
+test-browser-lab: $(STAMP)
+	$(PYTEST) tests/browser/test_lab.py -q
+
+test-browser-site: $(STAMP) $(AXE_JS)
+	AXE_JS=$(AXE_JS) $(PYTEST) tests/browser/test_site.py tests/browser/test_a11y.py tests/browser/test_phone.py -q
 
 test: lint ## Run every test (lint, unit, notebooks, book build, browser)
 	@# The book build runs its notebooks one by one on one core: the tests share the machine
