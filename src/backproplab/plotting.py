@@ -63,6 +63,10 @@ def plot_fit(net, data=None, ax=None, contributions: bool = False, label: str = 
         plot_data(data, ax)
     if contributions:
         shares = net.contributions(GRID)
+        # the book's notation: sigma is the sigmoid, and tanh or ReLU is named as itself
+        act = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{ReLU}"}.get(
+            net.activation.name, r"\phi"
+        )
         for i in range(shares.shape[1]):
             ax.plot(
                 GRID,
@@ -70,7 +74,7 @@ def plot_fit(net, data=None, ax=None, contributions: bool = False, label: str = 
                 lw=1,
                 ls="--",
                 alpha=0.8,
-                label=r"$w_{2,i}\,\sigma(w_{1,i}x+b_{1,i})$" if i == 0 else None,
+                label=rf"$w_{{2,i}}\,{act}(w_{{1,i}}x+b_{{1,i}})$" if i == 0 else None,
             )
     ax.plot(GRID, net.predict(GRID), color=COLORS["fit"], lw=2.5, label=label, zorder=3)
     ax.set_xlabel("$x$")

@@ -50,3 +50,13 @@ def test_activation_plot_shows_the_function_and_its_derivative(name):
     fn, prime = ax.get_lines()
     z = fn.get_xdata()
     np.testing.assert_allclose(prime.get_ydata(), bp.get_activation(name).prime(z))
+
+
+@pytest.mark.parametrize(
+    "name, symbol", [("sigmoid", r"\sigma("), ("tanh", r"\tanh("), ("relu", r"\mathrm{ReLU}(")]
+)
+def test_each_units_share_is_labelled_with_the_networks_own_activation(name, symbol):
+    ax = bp.plot_fit(bp.Network(activation=name), contributions=True)
+    share = ax.get_legend().get_texts()[0].get_text()
+    assert symbol in share and share.startswith("$w_{2,i}")
+    plt.close(ax.figure)
